@@ -1,0 +1,10 @@
+export { type RetryPolicy, retrySchedule, retryWhile } from "./retry.js"
+export { TimeoutExceeded, withTimeout } from "./timeout.js"
+export {
+  type BreakerOptions,
+  type BreakerSnapshot,
+  type BreakerState,
+  type CircuitBreaker,
+  CircuitOpen,
+  makeCircuitBreaker
+} from "./circuit-breaker.js"
