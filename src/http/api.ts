@@ -1,0 +1,22 @@
+/**
+ * The Hub's HTTP contract: every group, with the title and version of the OpenAPI document.
+ */
+import { HttpApi, OpenApi } from "@effect/platform"
+import { PACKAGE } from "../package-info.js"
+import { MonitoringApi } from "./monitoring.js"
+import { documentErrorEnvelope } from "./openapi.js"
+
+export class LunaApi extends HttpApi.make("luna-hub")
+  .add(MonitoringApi)
+  .annotateContext(
+    OpenApi.annotations({
+      title: "Luna Hub",
+      version: PACKAGE.version,
+      description:
+        "Central backend of Phoenix. Every error answers `{\"error\": {\"tag\", \"message\", …details}}` with the " +
+        "status declared on its endpoint. The same operations are available over RPC at `/rpc` (HTTP, ndjson) and " +
+        "`/rpc/ws` (WebSocket).",
+      transform: documentErrorEnvelope
+    })
+  )
+{}

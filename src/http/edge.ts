@@ -1,0 +1,231 @@
+/**
+ * The HTTP edge: what every request goes through before and after the router, once.
+ * Request id (accepted or generated, echoed), CORS, body-size limit, the error envelope for what
+ * no handler answered (bad input, unknown route, oversized body, defects), `Retry-After` on
+ * retryable errors, one access-log line and the request metrics.
+ */
+import { HttpServerError, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Cause, Effect, Metric, MetricLabel, Option } from "effect"
+import { randomUUID } from "node:crypto"
+import { httpRequestDurationMs, httpRequests } from "../services/monitoring/metrics.js"
+import type { ErrorBody } from "./envelope.js"
+import { internalError, invalidRequest, notFound, payloadTooLarge } from "./edge-errors.js"
+import { currentRequest, type RequestContext } from "../services/logging/request-context.js"
+
+export interface EdgeOptions {
+  readonly maxBodyBytes: number
+  readonly corsOrigins: ReadonlyArray<string>
+  /** Write one access line per request (decided once: the level does not change at run time). */
+  readonly accessLog: boolean
+}
+
+/** Requests in flight, for the graceful drain. Mutated synchronously on one thread only. */
+export class InFlightRequests {
+  /** Set when the server stops: answers then ask clients to close their connection. */
+  draining = false
+  private count = 0
+  private waiters: Array<() => void> = []
+  get size(): number {
+    return this.count
+  }
+  enter(): void {
+    this.count++
+  }
+  leave(): void {
+    this.count--
+    if (this.count === 0) {
+      const waiters = this.waiters
+      this.waiters = []
+      for (const wake of waiters) wake()
+    }
+  }
+  /** Resolves when no request is in flight. */
+  readonly idle: Effect.Effect<void> = Effect.async<void>((resume) => {
+    if (this.count === 0) return resume(Effect.void)
+    const wake = () => resume(Effect.void)
+    this.waiters.push(wake)
+    return Effect.sync(() => {
+      this.waiters = this.waiters.filter((w) => w !== wake)
+    })
+  })
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+const EXPOSED_HEADERS = "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy"
+
+const json = (status: number, body: ErrorBody) => HttpServerResponse.unsafeJson(body, { status })
+
+const isBodyTooLarge = (error: unknown): boolean =>
+  error instanceof HttpServerError.RequestError &&
+  error.cause instanceof Error &&
+  error.cause.message.includes("maxBytes exceeded")
+
+/** Turns what escaped the router into an envelope; defects are logged with the request id. */
+const answerFailure = (cause: Cause.Cause<unknown>, request: HttpServerRequest.HttpServerRequest, meta: RequestContext, limit: number) => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value
+    if (error instanceof HttpServerError.RouteNotFound) {
+      return Effect.succeed(json(404, notFound(request.method, pathOf(request.url))))
+    }
+    if (isBodyTooLarge(error)) return Effect.succeed(json(413, payloadTooLarge(limit)))
+    if (error instanceof HttpServerError.RequestError && error.reason === "Decode") {
+      return Effect.succeed(json(400, invalidRequest([{ field: "body", message: "is not valid JSON" }])))
+    }
+  }
+  if (Cause.isInterruptedOnly(cause)) {
+    // The client went away (or the server is stopping): nobody reads this answer.
+    return Effect.succeed(HttpServerResponse.empty({ status: 499 }))
+  }
+  return Effect.logError("Unhandled failure while serving a request", cause).pipe(
+    Effect.annotateLogs({ logger: "http", request_id: meta.requestId, method: request.method, route: meta.route ?? "unmatched" }),
+    Effect.as(json(500, internalError(meta.requestId)))
+  )
+}
+
+const pathOf = (url: string): string => {
+  const q = url.indexOf("?")
+  return q === -1 ? url : url.slice(0, q)
+}
+
+const decoder = new TextDecoder()
+
+const bodyJson = (response: HttpServerResponse.HttpServerResponse): unknown => {
+  if (response.body._tag !== "Uint8Array") return undefined
+  try {
+    return JSON.parse(decoder.decode(response.body.body))
+  } catch {
+    return undefined
+  }
+}
+
+interface DecodeIssue {
+  readonly path?: ReadonlyArray<string | number>
+  readonly message?: string
+}
+
+/** HttpApi answers its own decode failures; rewrite them into the envelope, naming the field. */
+const rewriteErrorResponse = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse => {
+  const body = bodyJson(response) as { _tag?: string; issues?: ReadonlyArray<DecodeIssue>; error?: { retryAfterSeconds?: unknown } } | undefined
+  if (body === undefined) return response
+  if (response.status === 400 && body._tag === "HttpApiDecodeError") {
+    const issues = (body.issues ?? []).map((issue) => ({
+      field: issue.path && issue.path.length > 0 ? issue.path.join(".") : "request",
+      message: issue.message ?? "is invalid"
+    }))
+    return json(400, invalidRequest(issues))
+  }
+  const retryAfter = body.error?.retryAfterSeconds
+  if (typeof retryAfter === "number" && response.headers["retry-after"] === undefined) {
+    return HttpServerResponse.setHeader(response, "retry-after", String(Math.max(1, Math.ceil(retryAfter))))
+  }
+  return response
+}
+
+const corsHeaders = (origins: ReadonlyArray<string>, origin: string | undefined): Record<string, string> | undefined => {
+  if (origin === undefined || origins.length === 0) return undefined
+  if (!origins.includes("*") && !origins.includes(origin)) return undefined
+  return {
+    "access-control-allow-origin": origins.includes("*") ? "*" : origin,
+    "access-control-expose-headers": EXPOSED_HEADERS,
+    vary: "Origin"
+  }
+}
+
+const preflight = (cors: Record<string, string>, request: HttpServerRequest.HttpServerRequest) =>
+  HttpServerResponse.empty({
+    status: 204,
+    headers: {
+      ...cors,
+      "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+      "access-control-allow-headers": request.headers["access-control-request-headers"] ?? "content-type, authorization, x-request-id, idempotency-key",
+      "access-control-max-age": "600"
+    }
+  })
+
+export const makeEdge = <E, R>(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+  options: EdgeOptions,
+  inFlight: InFlightRequests
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest> => {
+  return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const startedAt = performance.now()
+    const given = request.headers["x-request-id"]
+    const meta: RequestContext = {
+      requestId: given !== undefined && REQUEST_ID.test(given) ? given : randomUUID(),
+      route: undefined
+    }
+    const cors = corsHeaders(options.corsOrigins, request.headers["origin"])
+    inFlight.enter()
+
+    const contentLength = Number(request.headers["content-length"] ?? 0)
+    const handled: Effect.Effect<HttpServerResponse.HttpServerResponse, never, R> =
+      cors !== undefined && request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined
+        ? Effect.succeed(preflight(cors, request))
+        : contentLength > options.maxBodyBytes
+          ? // Answered without reading the body, so the connection cannot be reused.
+            Effect.succeed(HttpServerResponse.setHeader(json(413, payloadTooLarge(options.maxBodyBytes)), "connection", "close"))
+          : app.pipe(
+              Effect.locally(currentRequest, meta),
+              Effect.map((response) => (response.status >= 400 ? rewriteErrorResponse(response) : response)),
+              Effect.catchAllCause((cause) => answerFailure(cause, request, meta, options.maxBodyBytes))
+            )
+
+    return handled.pipe(
+      Effect.map((response) => {
+        const withId = HttpServerResponse.setHeader(response, "x-request-id", meta.requestId)
+        const closing = inFlight.draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
+        return cors === undefined ? closing : HttpServerResponse.setHeaders(closing, cors)
+      }),
+      Effect.tap((response) => record(request, meta, response.status, performance.now() - startedAt, options.accessLog)),
+      Effect.ensuring(Effect.sync(() => inFlight.leave()))
+    )
+  })
+}
+
+interface RouteMetrics {
+  readonly duration: Metric.Metric.Histogram<number>
+  readonly count: Metric.Metric.Counter<number>
+}
+
+/** Tagged metrics per (method, route, status): bounded, since routes are patterns. */
+const routeMetrics = new Map<string, RouteMetrics>()
+const metricsFor = (method: string, route: string, status: number): RouteMetrics => {
+  const key = `${method} ${route} ${status}`
+  let found = routeMetrics.get(key)
+  if (found === undefined) {
+    const tags = { method, route, status: String(status) }
+    found = { duration: Metric.taggedWithLabels(httpRequestDurationMs, labels(tags)), count: Metric.taggedWithLabels(httpRequests, labels(tags)) }
+    routeMetrics.set(key, found)
+  }
+  return found
+}
+const labels = (tags: Record<string, string>) => Object.entries(tags).map(([k, v]) => MetricLabel.make(k, v))
+
+const NO_EXTRA_TAGS: ReadonlyArray<MetricLabel.MetricLabel> = []
+
+/** Metrics always (synchronously: no extra fiber steps on the hot path), the access line if enabled. */
+const record = (
+  request: HttpServerRequest.HttpServerRequest,
+  meta: RequestContext,
+  status: number,
+  durationMs: number,
+  accessLog: boolean
+): Effect.Effect<void> => {
+  const route = meta.route ?? "unmatched"
+  const metrics = metricsFor(request.method, route, status)
+  metrics.duration.unsafeUpdate(durationMs, NO_EXTRA_TAGS)
+  metrics.count.unsafeUpdate(1, NO_EXTRA_TAGS)
+  if (!accessLog) return Effect.void
+  return Effect.logInfo(`${request.method} ${route} ${status}`).pipe(
+    Effect.annotateLogs({
+      logger: "access",
+      method: request.method,
+      route,
+      path: pathOf(request.url),
+      status,
+      duration_ms: Math.round(durationMs * 1000) / 1000
+    }),
+    Effect.locally(currentRequest, meta)
+  )
+}

@@ -1,0 +1,30 @@
+/**
+ * The Hub minus its infrastructure: services, doors and the HTTP server, given a database and a
+ * key-value store. `embedded.ts` and `production.ts` supply those; tests swap them.
+ */
+import { Layer } from "effect"
+import { HubRoutes } from "../http/routes.js"
+import { HubHttpServer } from "../http/server.js"
+import type { DatabaseServices } from "../services/database/live.js"
+import { BuildInfo } from "../services/monitoring/build-info.js"
+import { Lifecycle } from "../services/monitoring/lifecycle.js"
+import { MonitoringLive } from "../services/monitoring/live.js"
+import { PrometheusMetricsLive } from "../services/monitoring/prometheus.js"
+import type { RedisStore } from "../services/redis/RedisStore.js"
+
+export type Infrastructure = DatabaseServices | RedisStore
+
+/** Every concern's service, built on the infrastructure. */
+export const ServiceLayers = Layer.mergeAll(MonitoringLive, PrometheusMetricsLive).pipe(
+  Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer))
+)
+
+/** The whole Hub on `infrastructure`; tests may serve extra routes beside the Hub's own. */
+export const makeHub = <ROut, E, R, RE = never, RR = never>(
+  infrastructure: Layer.Layer<ROut, E, R>,
+  extraRoutes: Layer.Layer<never, RE, RR> = Layer.empty as Layer.Layer<never, RE, RR>
+) =>
+  HubHttpServer(Layer.merge(HubRoutes, extraRoutes)).pipe(
+    Layer.provideMerge(ServiceLayers),
+    Layer.provideMerge(infrastructure)
+  )

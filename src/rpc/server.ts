@@ -1,0 +1,21 @@
+/**
+ * The RPC door on the shared router: `/rpc` (HTTP POST, ndjson) and `/rpc/ws` (WebSocket, JSON).
+ */
+import { RpcSerialization, RpcServer } from "@effect/rpc"
+import { Layer } from "effect"
+import { HubRpcs } from "./group.js"
+import { MonitoringRpcLive } from "./monitoring-handlers.js"
+
+export const RPC_HTTP_PATH = "/rpc"
+export const RPC_WS_PATH = "/rpc/ws"
+
+const handlers = MonitoringRpcLive
+
+export const RpcRoutes = Layer.mergeAll(
+  RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(
+    Layer.provide(RpcSerialization.layerNdjson)
+  ),
+  RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_WS_PATH, protocol: "websocket", disableTracing: true }).pipe(
+    Layer.provide(RpcSerialization.layerJson)
+  )
+).pipe(Layer.provide(handlers))

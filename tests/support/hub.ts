@@ -1,0 +1,95 @@
+/**
+ * A whole Hub for door tests: the real layers on a backend of the suite's choice ("embedded":
+ * PGlite + memory store; "real": Postgres + Redis), listening on a free loopback port, with
+ * optional extra routes, a cuttable proxy in front of the database and captured log lines.
+ */
+import { type HttpLayerRouter } from "@effect/platform"
+import { Context, Effect, Layer, Logger, Option, type Scope } from "effect"
+import { ListeningAddress } from "../../src/http/server.js"
+import { makeHub } from "../../src/layers/hub.js"
+import { jsonLogger } from "../../src/services/logging/logger.js"
+import type { BackendName } from "./backends.js"
+import { databaseLayer, tcpProxy, type TcpProxy } from "./database.js"
+import { redisLayer } from "./redis.js"
+
+export interface TestHubOptions {
+  /** Settings as environment variables (PORT and HOST are set for you). */
+  readonly env?: Readonly<Record<string, string>>
+  /** Put a TCP proxy between the pool and the database, reachable through `TestHub.databaseProxy`. */
+  readonly databaseProxy?: boolean
+  /** Extra routes served beside the Hub's (e.g. one that dies, to test the edge). */
+  readonly routes?: Layer.Layer<never, never, HttpLayerRouter.HttpRouter>
+}
+
+export interface TestHubService {
+  readonly url: string
+  readonly logs: ReadonlyArray<string>
+  readonly databaseProxy: Option.Option<TcpProxy>
+}
+
+export class TestHub extends Context.Tag("test/TestHub")<TestHub, TestHubService>() {}
+
+export const testHubLayer = (backend: BackendName, options: TestHubOptions = {}) =>
+  Layer.unwrapScoped(
+    Effect.gen(function* () {
+      const logs: Array<string> = []
+      const logger = jsonLogger((line) => logs.push(line))
+      let proxy = Option.none<TcpProxy>()
+      const route = options.databaseProxy
+        ? (upstream: { readonly host: string; readonly port: number }): Effect.Effect<{ host: string; port: number }, never, Scope.Scope> =>
+            Effect.map(tcpProxy(upstream), (p) => {
+              proxy = Option.some(p)
+              return { host: "127.0.0.1", port: p.port }
+            })
+        : undefined
+      const database = databaseLayer(backend, {
+        env: { PORT: "0", HOST: "127.0.0.1", ...options.env },
+        layer: route === undefined ? {} : { route },
+        logger
+      })
+      // The database layer's settings win: they carry PORT/HOST and the test's env.
+      const infrastructure = Layer.merge(redisLayer(backend, { logger }), database)
+      const hub = makeHub(infrastructure, options.routes ?? Layer.empty)
+      const testHub = Layer.effect(
+        TestHub,
+        Effect.map(ListeningAddress, (address) => ({
+          url: address.url,
+          logs,
+          get databaseProxy() {
+            return proxy
+          }
+        }))
+      )
+      return testHub.pipe(
+        Layer.provideMerge(hub),
+        Layer.provide(Logger.replace(Logger.defaultLogger, logger))
+      )
+    })
+  )
+
+export interface HttpAnswer {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly json: unknown
+}
+
+/** One HTTP request to the test Hub (plain fetch: what a Phoenix app does). */
+export const call = (path: string, init: RequestInit = {}): Effect.Effect<HttpAnswer, never, TestHub> =>
+  Effect.flatMap(TestHub, (hub) =>
+    Effect.promise(async () => {
+      const response = await fetch(`${hub.url}${path}`, init)
+      const text = await response.text()
+      let json: unknown = undefined
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = undefined
+      }
+      return { status: response.status, headers: response.headers, text, json }
+    })
+  )
+
+/** The envelope's `error` object of an answer, typed loosely for assertions. */
+export const errorOf = (answer: HttpAnswer): Record<string, unknown> =>
+  ((answer.json as { error?: Record<string, unknown> } | undefined)?.error ?? {})
