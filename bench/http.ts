@@ -1,0 +1,245 @@
+// npm run bench:http — the Hub's HTTP framework tax.
+//
+// Compares GET /monitoring/health on the Hub (`node --import tsx src/main.ts`,
+// embedded mode) with a bare node:http server returning the same body
+// (bench/lib/reference-server.ts). Each server runs alone in its own child
+// process, one after the other (reference first, stopped, then the Hub);
+// autocannon runs in this process with identical settings for both.
+//
+// stdout: a table, notes, then as the LAST line
+//   {"bench":"http","hub":<req/s>,"reference":<req/s>,"ratio":<hub/ref>,"p99Ms":<hub p99>}
+// (only on success). Progress goes to stderr. Exit 1 on any error/non-2xx
+// response in a measured run, or if a server never becomes ready.
+//
+// Env knobs: BENCH_DURATION_SECONDS (measured run, default 10),
+// BENCH_WARMUP_SECONDS (discarded warm-up, default 3), BENCH_KEEP_TMP=1 (keep
+// the temp dir with the servers' logs and the Hub's DATA_DIR).
+import fs from "node:fs";
+import path from "node:path";
+import { installCleanupHandlers, runCleanup } from "./lib/cleanup.js";
+import { flagFromEnv, positiveNumberFromEnv } from "./lib/env.js";
+import { runLoad, type LoadSummary } from "./lib/load.js";
+import { getFreePort, httpGet, type HttpGetResult } from "./lib/net.js";
+import { formatTable, round, type Column } from "./lib/report.js";
+import { createTempDir, describeServerFailure, spawnServer, waitForReady, type ServerProcess } from "./lib/server.js";
+
+const HEALTH_PATH = "/monitoring/health";
+const HUB_READY_PATH = "/monitoring/ready";
+const CONNECTIONS = 32;
+const PIPELINING = 1;
+const HUB_READY_TIMEOUT_MS = 60_000;
+const REFERENCE_READY_TIMEOUT_MS = 10_000;
+const READY_POLL_INTERVAL_MS = 200;
+const HUB_LOG_LEVEL = "warn";
+
+interface Settings {
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+  readonly keepTemp: boolean;
+}
+
+interface TargetResult {
+  readonly target: "reference" | "hub";
+  readonly readyAfterMs: number;
+  readonly health: HttpGetResult;
+  readonly warmup: LoadSummary;
+  readonly measured: LoadSummary;
+  /** Bytes the server wrote to stdout during the measured run. */
+  readonly stdoutBytesDuringRun: number;
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`[bench:http] ${message}\n`);
+};
+
+const failuresOf = (summary: LoadSummary): number => summary.errors + summary.non2xx;
+
+const describeFailures = (summary: LoadSummary): string => {
+  const codes = Object.entries(summary.statusCodes)
+    .filter(([code]) => !code.startsWith("2"))
+    .map(([code, count]) => `${code}×${count}`)
+    .join(", ");
+  return `${summary.errors} errors (${summary.timeouts} timeouts), ${summary.non2xx} non-2xx${codes === "" ? "" : ` [${codes}]`}`;
+};
+
+/** Ready-wait, health preflight, warm-up, measured run; the server is left running. */
+const benchTarget = async (
+  target: TargetResult["target"],
+  server: ServerProcess,
+  readyPath: string,
+  readyTimeoutMs: number,
+  settings: Settings,
+): Promise<TargetResult> => {
+  log(`waiting for ${server.name} (pid ${String(server.pid)}) at ${server.origin}${readyPath} ...`);
+  const readyAfterMs = await waitForReady(server, {
+    path: readyPath,
+    timeoutMs: readyTimeoutMs,
+    intervalMs: READY_POLL_INTERVAL_MS,
+  });
+  log(`${server.name} ready after ${(readyAfterMs / 1000).toFixed(1)} s`);
+
+  const url = `${server.origin}${HEALTH_PATH}`;
+  const health = await httpGet(url, 5_000);
+  if (health.status !== 200) {
+    throw new Error(`${server.name}: GET ${HEALTH_PATH} answered ${health.status} before the load (body: ${health.body.slice(0, 200)})`);
+  }
+
+  const load = { url, connections: CONNECTIONS, pipelining: PIPELINING };
+  log(`${server.name}: warm-up ${settings.warmupSeconds} s (discarded)`);
+  const warmup = await runLoad({ ...load, title: `${target} warm-up`, durationSeconds: settings.warmupSeconds });
+  if (failuresOf(warmup) > 0) log(`warning: ${server.name} warm-up had ${describeFailures(warmup)}`);
+
+  log(`${server.name}: measuring ${settings.durationSeconds} s`);
+  const stdoutBefore = server.stdoutBytes();
+  const measured = await runLoad({ ...load, title: target, durationSeconds: settings.durationSeconds });
+  const stdoutBytesDuringRun = server.stdoutBytes() - stdoutBefore;
+  log(`${server.name}: ${measured.requestsPerSecond.toFixed(1)} req/s, p99 ${measured.latencyP99Ms} ms`);
+
+  if (server.exitInfo() !== undefined) {
+    throw new Error(describeServerFailure(server, `${server.name} died during the benchmark`));
+  }
+  return { target, readyAfterMs, health, warmup, measured, stdoutBytesDuringRun };
+};
+
+const COLUMNS: readonly Column<LoadSummary>[] = [
+  { header: "target", align: "left", cell: (row) => row.title },
+  { header: "req/s (avg)", align: "right", cell: (row) => row.requestsPerSecond.toFixed(1) },
+  { header: "p50 ms", align: "right", cell: (row) => String(row.latencyP50Ms) },
+  { header: "p99 ms", align: "right", cell: (row) => String(row.latencyP99Ms) },
+  { header: "errors", align: "right", cell: (row) => String(row.errors) },
+  { header: "non-2xx", align: "right", cell: (row) => String(row.non2xx) },
+  { header: "requests", align: "right", cell: (row) => String(row.completedRequests) },
+];
+
+const sameJson = (left: string, right: string): boolean => {
+  try {
+    return JSON.stringify(JSON.parse(left)) === JSON.stringify(JSON.parse(right));
+  } catch {
+    return false;
+  }
+};
+
+const healthNotes = (hub: TargetResult, reference: TargetResult): string[] => {
+  const notes: string[] = [];
+  if (hub.health.body !== reference.health.body) {
+    notes.push(
+      sameJson(hub.health.body, reference.health.body)
+        ? `WARNING: hub health body differs from the reference only in formatting (${Buffer.byteLength(hub.health.body)} vs ${Buffer.byteLength(reference.health.body)} bytes)`
+        : `WARNING: hub health body differs from the reference, so the comparison is not like for like: hub ${JSON.stringify(hub.health.body.slice(0, 200))} vs reference ${JSON.stringify(reference.health.body)}`,
+    );
+  }
+  if (!(hub.health.contentType ?? "").startsWith("application/json")) {
+    notes.push(`WARNING: hub health content-type is ${JSON.stringify(hub.health.contentType ?? null)}, expected application/json`);
+  }
+  return notes;
+};
+
+const report = (settings: Settings, reference: TargetResult, hub: TargetResult): string[] => {
+  const ratio = round(hub.measured.requestsPerSecond / reference.measured.requestsPerSecond, 3);
+  const perRequest = hub.measured.completedRequests > 0 ? hub.stdoutBytesDuringRun / hub.measured.completedRequests : 0;
+  return [
+    `HTTP framework tax: GET ${HEALTH_PATH}, ${CONNECTIONS} connections, pipelining ${PIPELINING},` +
+      ` ${settings.warmupSeconds} s warm-up (discarded) + ${settings.durationSeconds} s measured per target`,
+    "",
+    formatTable(COLUMNS, [reference.measured, hub.measured]),
+    "",
+    `hub/reference throughput ratio: ${ratio.toFixed(3)} (1.000 = no framework tax; the Hub serves ${(ratio * 100).toFixed(1)}% of bare node:http req/s)`,
+    "notes:",
+    "- order: reference first (then stopped), then the Hub; each server alone in its own child process",
+    "  (node --import tsx), autocannon in the bench process; never concurrent.",
+    `- the Hub ran with LOG_LEVEL=${HUB_LOG_LEVEL}: it writes its per-request access logs at info, so their cost is NOT`,
+    `  included. Hub stdout during the measured run: ${hub.stdoutBytesDuringRun} bytes (${perRequest.toFixed(2)} bytes/request).`,
+    "- latencies have 1 ms resolution (autocannon histogram); req/s is the mean of 1 s samples.",
+    "- autocannon is single-threaded: if it is the bottleneck for the reference, the ratio understates the tax.",
+    `- readiness: reference ${(reference.readyAfterMs / 1000).toFixed(1)} s, hub ${(hub.readyAfterMs / 1000).toFixed(1)} s (not part of the measurement).`,
+    ...(perRequest >= 10 ? [`- WARNING: the Hub wrote ~${perRequest.toFixed(0)} bytes/request to stdout: LOG_LEVEL=${HUB_LOG_LEVEL} seems not honoured.`] : []),
+    ...healthNotes(hub, reference).map((note) => `- ${note}`),
+  ];
+};
+
+const main = async (): Promise<number> => {
+  const settings: Settings = {
+    warmupSeconds: positiveNumberFromEnv("BENCH_WARMUP_SECONDS", 3),
+    durationSeconds: positiveNumberFromEnv("BENCH_DURATION_SECONDS", 10),
+    keepTemp: flagFromEnv("BENCH_KEEP_TMP"),
+  };
+  const tmp = createTempDir("luna-bench-http-", settings.keepTemp);
+  const dataDir = path.join(tmp, "data");
+  const logDir = path.join(tmp, "logs");
+  fs.mkdirSync(dataDir);
+
+  // 1. Reference alone.
+  const reference = spawnServer({
+    name: "reference",
+    entry: "bench/lib/reference-server.ts",
+    port: await getFreePort(),
+    logDir,
+    ipc: true,
+  });
+  const referenceResult = await benchTarget("reference", reference, HEALTH_PATH, REFERENCE_READY_TIMEOUT_MS, settings);
+  await reference.stop();
+
+  // 2. The Hub alone, embedded mode.
+  const hub = spawnServer({
+    name: "hub",
+    entry: "src/main.ts",
+    port: await getFreePort(),
+    env: { DATA_DIR: dataDir, LOG_LEVEL: HUB_LOG_LEVEL },
+    unsetEnv: ["DATABASE_URL", "REDIS_URL"],
+    logDir,
+  });
+  const hubResult = await benchTarget("hub", hub, HUB_READY_PATH, HUB_READY_TIMEOUT_MS, settings);
+  await hub.stop();
+
+  process.stdout.write(`${report(settings, referenceResult, hubResult).join("\n")}\n`);
+
+  const failed = [referenceResult, hubResult].filter((result) => failuresOf(result.measured) > 0);
+  for (const result of failed) {
+    process.stderr.write(`FAIL: ${result.target} measured run had ${describeFailures(result.measured)}\n`);
+  }
+  if (referenceResult.measured.requestsPerSecond <= 0 || hubResult.measured.requestsPerSecond <= 0) {
+    process.stderr.write("FAIL: a measured run completed no requests\n");
+    return 1;
+  }
+  if (failed.length > 0) return 1;
+
+  const line = {
+    bench: "http",
+    hub: round(hubResult.measured.requestsPerSecond, 2),
+    reference: round(referenceResult.measured.requestsPerSecond, 2),
+    ratio: round(hubResult.measured.requestsPerSecond / referenceResult.measured.requestsPerSecond, 3),
+    p99Ms: hubResult.measured.latencyP99Ms,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  return 0;
+};
+
+installCleanupHandlers();
+
+// Safety net against hangs: readiness waits + both runs + generous slack.
+const secondsPerTarget = (() => {
+  try {
+    return positiveNumberFromEnv("BENCH_WARMUP_SECONDS", 3) + positiveNumberFromEnv("BENCH_DURATION_SECONDS", 10);
+  } catch {
+    return 13;
+  }
+})();
+const watchdog = setTimeout(() => {
+  process.stderr.write("FAIL: bench:http exceeded its time budget; stopping servers\n");
+  void runCleanup().finally(() => process.exit(1));
+}, (2 * secondsPerTarget + 90) * 1000);
+watchdog.unref();
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  process.stderr.write(`FAIL: ${error instanceof Error ? error.message : String(error)}\n`);
+  exitCode = 1;
+} finally {
+  await runCleanup();
+  clearTimeout(watchdog);
+}
+process.exitCode = exitCode;
+// Do not let a stray handle (e.g. a lingering socket) keep the bench alive.
+setTimeout(() => process.exit(exitCode), 1_000).unref();
