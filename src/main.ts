@@ -2,7 +2,7 @@
  * Reads the settings, picks the layer set for the mode and launches the runtime.
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Effect, Either, Layer } from "effect"
+import { Cause, Effect, Either, Layer } from "effect"
 import { describeConfigError, HubConfig, settingsConfig } from "./config.js"
 import { ListeningAddress, startupLine } from "./http/server.js"
 import { EmbeddedHub } from "./layers/embedded.js"
@@ -16,6 +16,17 @@ if (Either.isLeft(settings)) {
 }
 const hubSettings = settings.right
 
+/** Wrappers (ServeError, SqlError) often say little; the innermost cause says what happened. */
+const innermostMessage = (error: unknown): string => {
+  let message = String(error)
+  let current: unknown = error
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (current.message !== "" && current.message !== "An error has occurred") message = current.message
+    current = current.cause
+  }
+  return message
+}
+
 const hub = hubSettings.mode === "production" ? ProductionHub : EmbeddedHub
 
 const program = Effect.gen(function* () {
@@ -24,7 +35,13 @@ const program = Effect.gen(function* () {
   return yield* Effect.never
 }).pipe(
   Effect.provide(hub.pipe(Layer.provide(Layer.succeed(HubConfig, hubSettings)))),
+  Effect.tapErrorCause((cause) =>
+    Effect.logError(`Luna Hub could not start: ${innermostMessage(Cause.squash(cause))}`, cause).pipe(
+      Effect.annotateLogs({ logger: "lifecycle" })
+    )
+  ),
   Effect.provide(loggerLayer(hubSettings.log))
 )
 
-NodeRuntime.runMain(program, { disablePrettyLogger: true })
+// Failures are logged above through the Hub's logger; runMain only sets the exit code.
+NodeRuntime.runMain(program, { disablePrettyLogger: true, disableErrorReporting: true })

@@ -65,6 +65,21 @@ describe("process lifecycle", () => {
     expect(await hub.exited).toEqual({ code: 0, signal: null })
   }, 90_000)
 
+  it("refuses a second Hub on a data dir in use, and keeps the first one serving", async () => {
+    const first = startHub({ DATA_DIR: dataDir })
+    const url = await first.listening
+    await waitForStatus(`${url}/monitoring/ready`)
+    const second = startHub({ DATA_DIR: dataDir })
+    const exit = await second.exited
+    expect(exit.code).toBe(1)
+    const output = [...second.stdout, ...second.stderr].join("\n")
+    expect(output).toContain("is in use by another Hub")
+    expect(output).toContain(String(first.child.pid))
+    await waitForStatus(`${url}/monitoring/ready`)
+    first.child.kill("SIGTERM")
+    expect(await first.exited).toEqual({ code: 0, signal: null })
+  }, 90_000)
+
   it("stops with one line naming a bad setting and exit code 1", async () => {
     const hub = startHub({ SUPABASE_POOL_SIZE: "abc", DATA_DIR: dataDir })
     const exit = await hub.exited

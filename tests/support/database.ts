@@ -14,7 +14,6 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import { afterAll } from "@effect/vitest"
 import { type ConfigError, Duration, Effect, Layer, Logger, type Scope } from "effect"
 import { cp, mkdtemp, rm } from "node:fs/promises"
-import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Pg from "pg"
@@ -122,75 +121,7 @@ export const databaseLayer = (
     return DatabaseLive(options.layer).pipe(Layer.provide(logging), Layer.provideMerge(config))
   }))
 
-// ---------------------------------------------------------------------------------------------
-// A TCP proxy that can be cut and restored.
-
-export interface TcpProxy {
-  readonly port: number
-  /** Destroys every open connection and resets new ones until `restore`. */
-  readonly cut: Effect.Effect<void>
-  readonly restore: Effect.Effect<void>
-  /** Connections currently forwarded. */
-  readonly openConnections: Effect.Effect<number>
-}
-
-/** Listens on 127.0.0.1:<free port> and forwards to `upstream`; closed with the scope. */
-export const tcpProxy = (upstream: { readonly host: string; readonly port: number }): Effect.Effect<TcpProxy, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    let up = true
-    const pairs = new Set<readonly [net.Socket, net.Socket]>()
-    const server = net.createServer((client) => {
-      client.on("error", () => {})
-      if (!up) {
-        client.resetAndDestroy()
-        return
-      }
-      const remote = net.connect({ host: upstream.host, port: upstream.port })
-      remote.on("error", () => {})
-      const pair = [client, remote] as const
-      pairs.add(pair)
-      const close = () => {
-        pairs.delete(pair)
-        client.destroy()
-        remote.destroy()
-      }
-      client.on("close", close)
-      remote.on("close", close)
-      client.pipe(remote)
-      remote.pipe(client)
-    })
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => {
-          const address = server.address()
-          resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
-        })
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          for (const [a, b] of pairs) {
-            a.destroy()
-            b.destroy()
-          }
-          server.close(() => resume(Effect.void))
-        })
-    )
-    return {
-      port,
-      cut: Effect.sync(() => {
-        up = false
-        for (const [a, b] of pairs) {
-          a.resetAndDestroy()
-          b.destroy()
-        }
-        pairs.clear()
-      }),
-      restore: Effect.sync(() => {
-        up = true
-      }),
-      openConnections: Effect.sync(() => pairs.size)
-    }
-  })
+export { type TcpProxy, tcpProxy } from "./tcp-proxy.js"
 
 /** Re-runs `self` every 10 ms until `until` holds; dies after `timeout`. */
 export const eventually = <A, E, R>(

@@ -8,12 +8,12 @@
  */
 import { Redis } from "ioredis"
 import { Context, Effect, Layer, Logger, type Scope } from "effect"
-import * as net from "node:net"
 import { HubConfig, type HubSettings, loadSettings } from "../../src/config.js"
 import { type LiveTuning, makeLiveRedisStore } from "../../src/services/redis/live.js"
 import { makeMemoryRedisStore, type RedisStoreService } from "../../src/services/redis/memory.js"
 import { RedisStore } from "../../src/services/redis/RedisStore.js"
 import { type BackendName, runToken, TEST_REDIS_URL } from "./backends.js"
+import { type TcpProxy, tcpProxy } from "./tcp-proxy.js"
 
 export interface RedisTestProbe {
   readonly backend: BackendName
@@ -134,91 +134,15 @@ export const redisLayer = (
 // A TCP proxy that can be cut (connections reset, new ones refused), frozen (bytes held back,
 // sockets kept: a hung server) and restored.
 
-export interface RedisProxy {
-  readonly port: number
+export interface RedisProxy extends TcpProxy {
   readonly url: string
-  /** Resets every connection and refuses new ones (nothing listens) until `restore`. */
-  readonly cut: Effect.Effect<void>
-  /** Keeps the connections but stops forwarding in both directions until `restore`. */
-  readonly freeze: Effect.Effect<void>
-  readonly restore: Effect.Effect<void>
 }
 
 /** A proxy to TEST_REDIS_URL on a free loopback port; it starts cut when `startCut` is set. */
-export const redisProxy = (options: { readonly startCut?: boolean } = {}): Effect.Effect<RedisProxy, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const upstream = new URL(TEST_REDIS_URL)
-    const pairs = new Set<readonly [net.Socket, net.Socket]>()
-    let frozen = false
-    let server: net.Server | undefined = undefined
-    let port = 0
-
-    const handle = (client: net.Socket) => {
-      const remote = net.connect({ host: upstream.hostname, port: Number(upstream.port || 6379) })
-      const pair = [client, remote] as const
-      pairs.add(pair)
-      const close = () => {
-        pairs.delete(pair)
-        client.destroy()
-        remote.destroy()
-      }
-      for (const socket of pair) {
-        socket.on("error", close)
-        socket.on("close", close)
-      }
-      if (!frozen) connect(pair)
-    }
-    // Frozen = unpiped and paused: bytes wait in the socket buffers and flow again on `restore`.
-    const connect = ([client, remote]: readonly [net.Socket, net.Socket]) => {
-      client.pipe(remote)
-      remote.pipe(client)
-    }
-    const hold = ([client, remote]: readonly [net.Socket, net.Socket]) => {
-      client.unpipe(remote)
-      remote.unpipe(client)
-      client.pause()
-      remote.pause()
-    }
-
-    const listen = Effect.async<void>((resume) => {
-      const s = net.createServer(handle)
-      s.once("error", (error) => resume(Effect.die(error)))
-      s.listen(port, "127.0.0.1", () => {
-        const address = s.address()
-        port = typeof address === "object" && address !== null ? address.port : 0
-        server = s
-        resume(Effect.void)
-      })
-    })
-    const close = Effect.async<void>((resume) => {
-      for (const [a, b] of pairs) {
-        a.resetAndDestroy()
-        b.destroy()
-      }
-      pairs.clear()
-      const s = server
-      server = undefined
-      if (s === undefined) resume(Effect.void)
-      else s.close(() => resume(Effect.void))
-    })
-
-    yield* Effect.acquireRelease(listen, () => close)
-    if (options.startCut === true) yield* close
-
-    return {
-      port,
-      url: `redis://127.0.0.1:${port}`,
-      cut: close,
-      freeze: Effect.sync(() => {
-        frozen = true
-        pairs.forEach(hold)
-      }),
-      restore: Effect.gen(function*() {
-        if (frozen) {
-          frozen = false
-          pairs.forEach(connect)
-        }
-        if (server === undefined) yield* listen
-      })
-    }
-  })
+export const redisProxy = (options: { readonly startCut?: boolean } = {}): Effect.Effect<RedisProxy, never, Scope.Scope> => {
+  const upstream = new URL(TEST_REDIS_URL)
+  return Effect.map(tcpProxy({ host: upstream.hostname, port: Number(upstream.port || 6379) }, options), (proxy) => ({
+    ...proxy,
+    url: `redis://127.0.0.1:${proxy.port}`
+  }))
+}

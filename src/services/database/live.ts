@@ -22,11 +22,11 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { Context, Duration, Effect, Layer, Option, Redacted, Ref, Runtime, Schedule, type Scope, Stream } from "effect"
-import { readFileSync } from "node:fs"
 import { hostname } from "node:os"
 import { randomUUID } from "node:crypto"
 import * as Pg from "pg"
 import { HubConfig, type HubSettings } from "../../config.js"
+import { PACKAGE } from "../../package-info.js"
 import {
   type BreakerOptions,
   type BreakerSnapshot,
@@ -40,7 +40,7 @@ import {
 } from "../../resilience/index.js"
 import { ServiceUnavailable } from "../common/errors.js"
 import { Database, type DatabaseProbe, type PoolStats } from "./Database.js"
-import { startEmbedded } from "./embedded.js"
+import { closeBounded, startEmbedded } from "./embedded.js"
 import { classifyFailure, describeFailure, isConnectionFailure, isOutage, isSqlError } from "./failures.js"
 import { type MigrationFailed, MIGRATIONS_DIRECTORY, runMigrationsFrom } from "./migrations.js"
 import {
@@ -50,8 +50,7 @@ import {
   GUARD_RETRY,
   MIGRATION_RETRY,
   POOL_IDLE_TIMEOUT,
-  PROBE_TIMEOUT_CAP,
-  SHUTDOWN_STEP_TIMEOUT
+  PROBE_TIMEOUT_CAP
 } from "./policy.js"
 
 export interface Endpoint {
@@ -89,23 +88,6 @@ const PROBE_OPERATION = "database probe"
 
 const retryAfterSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
 
-const packageVersion = (): string => {
-  try {
-    const text = readFileSync(new URL("../../../package.json", import.meta.url), "utf8")
-    const version = (JSON.parse(text) as { readonly version?: unknown }).version
-    return typeof version === "string" ? version : "unknown"
-  } catch {
-    return "unknown"
-  }
-}
-
-const closeBounded = (label: string, close: () => Promise<void>) =>
-  Effect.promise(close).pipe(
-    Effect.interruptible,
-    Effect.timeoutOption(SHUTDOWN_STEP_TIMEOUT),
-    Effect.catchAllDefect((defect) => Effect.logDebug(`${label} failed`, defect)),
-    Effect.asVoid
-  )
 
 /** Where the pool connects: the production URL (possibly re-routed) or the embedded socket. */
 const poolTarget = (
@@ -251,7 +233,7 @@ export const makeDatabase = (
     const register = client`INSERT INTO hub_instances ${
       client.insert({
         instance_id: instanceId,
-        version: options.version ?? packageVersion(),
+        version: options.version ?? PACKAGE.version,
         mode: settings.mode,
         hostname: hostname(),
         pid: process.pid
