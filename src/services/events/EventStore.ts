@@ -1,0 +1,62 @@
+/**
+ * The unified event store: every concern writes its history here, in its own transaction.
+ *
+ * - `append` joins the caller's open transaction (`sql.withTransaction`), so domain rows and their
+ *   events commit together; outside one it runs in its own. It is idempotent by event id.
+ * - `readAll` and `follow` hand out events in global order, only from transactions older than the
+ *   oldest one still running, so an event whose transaction commits late is never skipped.
+ * - `runConsumer` runs a named consumer: one active instance per name, resumed from its stored
+ *   checkpoint, at-least-once.
+ */
+import { Context, type Chunk, type Effect, type Option, type Stream } from "effect"
+import type { ServiceUnavailable } from "../common/errors.js"
+import type {
+  AppendResult,
+  Checkpoint,
+  ConcurrencyConflict,
+  EventIdReused,
+  ExpectedVersion,
+  InvalidEvent,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamId,
+  StreamNotFound
+} from "./schema.js"
+
+export interface FollowOptions {
+  readonly types?: ReadonlyArray<string> | undefined
+  /** Events fetched per read (default 500). */
+  readonly batchSize?: number | undefined
+}
+
+export interface ConsumerOptions<E, R> {
+  /** Unique across the deployment: one instance runs it at a time; its checkpoint is stored under it. */
+  readonly name: string
+  /** Handles a batch in global order; the checkpoint moves past the batch only when it succeeds. */
+  readonly handle: (events: Chunk.Chunk<RecordedEvent>) => Effect.Effect<void, E, R>
+  readonly types?: ReadonlyArray<string> | undefined
+  readonly batchSize?: number | undefined
+  /** Log progress every this many events (default 1000). */
+  readonly progressEvery?: number | undefined
+}
+
+export class EventStore extends Context.Tag("luna/EventStore")<EventStore, {
+  readonly append: (
+    streamId: StreamId,
+    events: ReadonlyArray<NewEvent>,
+    expectedVersion: ExpectedVersion
+  ) => Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | InvalidEvent | ServiceUnavailable>
+  readonly readStream: (
+    streamId: StreamId,
+    options?: ReadStreamOptions
+  ) => Effect.Effect<ReadonlyArray<RecordedEvent>, StreamNotFound | ServiceUnavailable>
+  readonly readAll: (options?: ReadAllOptions) => Effect.Effect<ReadAllPage, ServiceUnavailable>
+  /** Every event after `after`, in global order, then live ones as they commit; never ends by itself. */
+  readonly follow: (after: Checkpoint, options?: FollowOptions) => Stream.Stream<RecordedEvent, ServiceUnavailable>
+  /** Runs the consumer until interrupted (waits while another instance holds the name). */
+  readonly runConsumer: <E, R>(options: ConsumerOptions<E, R>) => Effect.Effect<never, E | ServiceUnavailable, R>
+  readonly consumerCheckpoint: (name: string) => Effect.Effect<Option.Option<Checkpoint>, ServiceUnavailable>
+}>() {}
