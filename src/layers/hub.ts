@@ -6,6 +6,7 @@ import { Layer } from "effect"
 import { HubRoutes } from "../http/routes.js"
 import { HubHttpServer } from "../http/server.js"
 import type { DatabaseServices } from "../services/database/live.js"
+import { EventStoreLive } from "../services/events/live.js"
 import { BuildInfo } from "../services/monitoring/build-info.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
 import { MonitoringLive } from "../services/monitoring/live.js"
@@ -15,7 +16,7 @@ import type { RedisStore } from "../services/redis/RedisStore.js"
 export type Infrastructure = DatabaseServices | RedisStore
 
 /** Every concern's service, built on the infrastructure. */
-export const ServiceLayers = Layer.mergeAll(MonitoringLive, PrometheusMetricsLive).pipe(
+export const ServiceLayers = Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive).pipe(
   Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer))
 )
 

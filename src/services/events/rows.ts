@@ -1,0 +1,42 @@
+/**
+ * How events come back from SQL and become `RecordedEvent`s. bigint columns are cast to text in
+ * the queries (exact in JS as bigint), jsonb arrives parsed, timestamptz as a Date.
+ */
+import { DateTime } from "effect"
+import type { EventMetadata, RecordedEvent, StreamId } from "./schema.js"
+
+/** The select list every event query uses, in this order. */
+export const EVENT_COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, stream_id,
+  stream_version::text AS stream_version, event_id::text AS event_id, event_type, data, metadata, created_at`
+
+export interface EventRow {
+  readonly position: string
+  readonly transaction_id: string
+  readonly stream_id: string
+  readonly stream_version: string
+  readonly event_id: string
+  readonly event_type: string
+  readonly data: unknown
+  readonly metadata: unknown
+  readonly created_at: Date
+}
+
+export const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  position: BigInt(row.position),
+  transactionId: BigInt(row.transaction_id),
+  streamId: row.stream_id as StreamId,
+  streamVersion: Number(row.stream_version),
+  eventId: row.event_id,
+  type: row.event_type,
+  data: row.data,
+  metadata: (row.metadata ?? {}) as EventMetadata,
+  createdAt: DateTime.unsafeFromDate(row.created_at)
+})
+
+/** JSON with object keys sorted, so that content compares the way jsonb stores it. */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v
+  )
