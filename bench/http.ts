@@ -1,13 +1,16 @@
 // npm run bench:http — the Hub's HTTP framework tax.
 //
-// Compares GET /monitoring/health on the Hub (`node --import tsx src/main.ts`,
-// embedded mode) with a bare node:http server returning the same body
-// (bench/lib/reference-server.ts). Each server runs alone in its own child
-// process, one after the other (reference first, stopped, then the Hub);
-// autocannon runs in this process with identical settings for both.
+// Compares GET /monitoring/health on three targets returning the same body:
+//   - reference: a bare node:http server (bench/lib/reference-server.ts);
+//   - stock-httpapi: a minimal, untuned Effect HttpApi server, as written from
+//     the Effect docs (bench/lib/stock-httpapi-server.ts);
+//   - hub: the Hub (`node --import tsx src/main.ts`, embedded mode).
+// Each server runs alone in its own child process, one after the other
+// (reference, stopped; stock-httpapi, stopped; then the Hub); autocannon runs
+// in this process with identical settings for all three.
 //
 // stdout: a table, notes, then as the LAST line
-//   {"bench":"http","hub":<req/s>,"reference":<req/s>,"ratio":<hub/ref>,"p99Ms":<hub p99>}
+//   {"bench":"http","hub":<req/s>,"reference":<req/s>,"ratio":<hub/ref>,"p99Ms":<hub p99>,"stock":<req/s>}
 // (only on success). Progress goes to stderr. Exit 1 on any error/non-2xx
 // response in a measured run, or if a server never becomes ready.
 //
@@ -15,6 +18,7 @@
 // BENCH_WARMUP_SECONDS (discarded warm-up, default 3), BENCH_KEEP_TMP=1 (keep
 // the temp dir with the servers' logs and the Hub's DATA_DIR).
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { installCleanupHandlers, runCleanup } from "./lib/cleanup.js";
 import { flagFromEnv, positiveNumberFromEnv } from "./lib/env.js";
@@ -29,6 +33,7 @@ const CONNECTIONS = 32;
 const PIPELINING = 1;
 const HUB_READY_TIMEOUT_MS = 60_000;
 const REFERENCE_READY_TIMEOUT_MS = 10_000;
+const STOCK_READY_TIMEOUT_MS = 20_000;
 const READY_POLL_INTERVAL_MS = 200;
 const HUB_LOG_LEVEL = "warn";
 
@@ -39,7 +44,7 @@ interface Settings {
 }
 
 interface TargetResult {
-  readonly target: "reference" | "hub";
+  readonly target: "reference" | "stock-httpapi" | "hub";
   readonly readyAfterMs: number;
   readonly health: HttpGetResult;
   readonly warmup: LoadSummary;
@@ -119,41 +124,57 @@ const sameJson = (left: string, right: string): boolean => {
   }
 };
 
-const healthNotes = (hub: TargetResult, reference: TargetResult): string[] => {
+/** Warnings when `target` does not answer like the reference (body bytes, content-type). */
+const healthNotes = (target: TargetResult, reference: TargetResult): string[] => {
   const notes: string[] = [];
-  if (hub.health.body !== reference.health.body) {
+  const name = target.target;
+  if (target.health.body !== reference.health.body) {
     notes.push(
-      sameJson(hub.health.body, reference.health.body)
-        ? `WARNING: hub health body differs from the reference only in formatting (${Buffer.byteLength(hub.health.body)} vs ${Buffer.byteLength(reference.health.body)} bytes)`
-        : `WARNING: hub health body differs from the reference, so the comparison is not like for like: hub ${JSON.stringify(hub.health.body.slice(0, 200))} vs reference ${JSON.stringify(reference.health.body)}`,
+      sameJson(target.health.body, reference.health.body)
+        ? `WARNING: ${name} health body differs from the reference only in formatting (${Buffer.byteLength(target.health.body)} vs ${Buffer.byteLength(reference.health.body)} bytes)`
+        : `WARNING: ${name} health body differs from the reference, so the comparison is not like for like: ${name} ${JSON.stringify(target.health.body.slice(0, 200))} vs reference ${JSON.stringify(reference.health.body)}`,
     );
   }
-  if (!(hub.health.contentType ?? "").startsWith("application/json")) {
-    notes.push(`WARNING: hub health content-type is ${JSON.stringify(hub.health.contentType ?? null)}, expected application/json`);
+  if (!(target.health.contentType ?? "").startsWith("application/json")) {
+    notes.push(`WARNING: ${name} health content-type is ${JSON.stringify(target.health.contentType ?? null)}, expected application/json`);
   }
   return notes;
 };
 
-const report = (settings: Settings, reference: TargetResult, hub: TargetResult): string[] => {
+const bytesPerRequest = (result: TargetResult): number =>
+  result.measured.completedRequests > 0 ? result.stdoutBytesDuringRun / result.measured.completedRequests : 0;
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+const report = (settings: Settings, reference: TargetResult, stock: TargetResult, hub: TargetResult): string[] => {
   const ratio = round(hub.measured.requestsPerSecond / reference.measured.requestsPerSecond, 3);
-  const perRequest = hub.measured.completedRequests > 0 ? hub.stdoutBytesDuringRun / hub.measured.completedRequests : 0;
+  const stockRatio = round(hub.measured.requestsPerSecond / stock.measured.requestsPerSecond, 3);
+  const perRequest = bytesPerRequest(hub);
   return [
     `HTTP framework tax: GET ${HEALTH_PATH}, ${CONNECTIONS} connections, pipelining ${PIPELINING},` +
       ` ${settings.warmupSeconds} s warm-up (discarded) + ${settings.durationSeconds} s measured per target`,
     "",
-    formatTable(COLUMNS, [reference.measured, hub.measured]),
+    formatTable(COLUMNS, [reference.measured, stock.measured, hub.measured]),
     "",
     `hub/reference throughput ratio: ${ratio.toFixed(3)} (1.000 = no framework tax; the Hub serves ${(ratio * 100).toFixed(1)}% of bare node:http req/s)`,
+    `hub/stock throughput ratio:     ${stockRatio.toFixed(3)} (Hub vs what Effect HttpApi gives out of the box; 1.000 = the Hub's own additions cost nothing)`,
     "notes:",
-    "- order: reference first (then stopped), then the Hub; each server alone in its own child process",
-    "  (node --import tsx), autocannon in the bench process; never concurrent.",
+    "- order: reference (then stopped), then stock-httpapi (then stopped), then the Hub; each server alone in its",
+    "  own child process (node --import tsx), autocannon in the bench process; never concurrent.",
+    "- stock-httpapi: a minimal Effect HttpApi server as written from the docs (HttpLayerRouter, tracer on, request",
+    "  logger disabled); hub/stock is what the Hub's own additions cost on top of stock Effect HttpApi, net of the",
+    "  tracer, which the Hub turns off when no OTLP endpoint is configured (as here) and the stock server keeps on.",
     `- the Hub ran with LOG_LEVEL=${HUB_LOG_LEVEL}: it writes its per-request access logs at info, so their cost is NOT`,
-    `  included. Hub stdout during the measured run: ${hub.stdoutBytesDuringRun} bytes (${perRequest.toFixed(2)} bytes/request).`,
+    `  included. stdout during the measured run: hub ${hub.stdoutBytesDuringRun} bytes (${perRequest.toFixed(2)} bytes/request),` +
+      ` stock-httpapi ${stock.stdoutBytesDuringRun} bytes.`,
     "- latencies have 1 ms resolution (autocannon histogram); req/s is the mean of 1 s samples.",
-    "- autocannon is single-threaded: if it is the bottleneck for the reference, the ratio understates the tax.",
-    `- readiness: reference ${(reference.readyAfterMs / 1000).toFixed(1)} s, hub ${(hub.readyAfterMs / 1000).toFixed(1)} s (not part of the measurement).`,
+    `- autocannon is single-threaded and runs on this machine (${os.availableParallelism()} cores), taking a core away from the`,
+    "  servers; if it saturates before the reference does, hub/reference understates the tax. Ratios against bare",
+    "  node:http therefore differ from wrk-based figures; hub/stock compares two Effect stacks under the same conditions.",
+    `- readiness: reference ${seconds(reference.readyAfterMs)}, stock-httpapi ${seconds(stock.readyAfterMs)},` +
+      ` hub ${seconds(hub.readyAfterMs)} (not part of the measurement).`,
     ...(perRequest >= 10 ? [`- WARNING: the Hub wrote ~${perRequest.toFixed(0)} bytes/request to stdout: LOG_LEVEL=${HUB_LOG_LEVEL} seems not honoured.`] : []),
-    ...healthNotes(hub, reference).map((note) => `- ${note}`),
+    ...[...healthNotes(stock, reference), ...healthNotes(hub, reference)].map((note) => `- ${note}`),
   ];
 };
 
@@ -179,7 +200,17 @@ const main = async (): Promise<number> => {
   const referenceResult = await benchTarget("reference", reference, HEALTH_PATH, REFERENCE_READY_TIMEOUT_MS, settings);
   await reference.stop();
 
-  // 2. The Hub alone, embedded mode.
+  // 2. Stock Effect HttpApi alone.
+  const stock = spawnServer({
+    name: "stock-httpapi",
+    entry: "bench/lib/stock-httpapi-server.ts",
+    port: await getFreePort(),
+    logDir,
+  });
+  const stockResult = await benchTarget("stock-httpapi", stock, HEALTH_PATH, STOCK_READY_TIMEOUT_MS, settings);
+  await stock.stop();
+
+  // 3. The Hub alone, embedded mode.
   const hub = spawnServer({
     name: "hub",
     entry: "src/main.ts",
@@ -191,13 +222,14 @@ const main = async (): Promise<number> => {
   const hubResult = await benchTarget("hub", hub, HUB_READY_PATH, HUB_READY_TIMEOUT_MS, settings);
   await hub.stop();
 
-  process.stdout.write(`${report(settings, referenceResult, hubResult).join("\n")}\n`);
+  process.stdout.write(`${report(settings, referenceResult, stockResult, hubResult).join("\n")}\n`);
 
-  const failed = [referenceResult, hubResult].filter((result) => failuresOf(result.measured) > 0);
+  const results = [referenceResult, stockResult, hubResult];
+  const failed = results.filter((result) => failuresOf(result.measured) > 0);
   for (const result of failed) {
     process.stderr.write(`FAIL: ${result.target} measured run had ${describeFailures(result.measured)}\n`);
   }
-  if (referenceResult.measured.requestsPerSecond <= 0 || hubResult.measured.requestsPerSecond <= 0) {
+  if (results.some((result) => result.measured.requestsPerSecond <= 0)) {
     process.stderr.write("FAIL: a measured run completed no requests\n");
     return 1;
   }
@@ -209,6 +241,7 @@ const main = async (): Promise<number> => {
     reference: round(referenceResult.measured.requestsPerSecond, 2),
     ratio: round(hubResult.measured.requestsPerSecond / referenceResult.measured.requestsPerSecond, 3),
     p99Ms: hubResult.measured.latencyP99Ms,
+    stock: round(stockResult.measured.requestsPerSecond, 2),
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
   return 0;
@@ -216,7 +249,9 @@ const main = async (): Promise<number> => {
 
 installCleanupHandlers();
 
-// Safety net against hangs: readiness waits + both runs + generous slack.
+// Safety net against hangs: the three runs + readiness waits and slack, sized so
+// that with the defaults (3 × 13 s + 70 s = 109 s) the bench, including a
+// last 5 s SIGTERM grace + SIGKILL in cleanup, ends within 2 minutes.
 const secondsPerTarget = (() => {
   try {
     return positiveNumberFromEnv("BENCH_WARMUP_SECONDS", 3) + positiveNumberFromEnv("BENCH_DURATION_SECONDS", 10);
@@ -227,7 +262,7 @@ const secondsPerTarget = (() => {
 const watchdog = setTimeout(() => {
   process.stderr.write("FAIL: bench:http exceeded its time budget; stopping servers\n");
   void runCleanup().finally(() => process.exit(1));
-}, (2 * secondsPerTarget + 90) * 1000);
+}, (3 * secondsPerTarget + 70) * 1000);
 watchdog.unref();
 
 let exitCode = 1;
