@@ -15,7 +15,11 @@ export const POLL_INTERVAL: Duration.Duration = Duration.seconds(1)
 export const DEFAULT_FOLLOW_BATCH = 500
 
 export const makeFollow =
-  (readAll: (options: ReadAllOptions) => Effect.Effect<ReadAllPage, ServiceUnavailable>, signal: WakeSignal) =>
+  (
+    readAll: (options: ReadAllOptions) => Effect.Effect<ReadAllPage, ServiceUnavailable>,
+    signal: WakeSignal,
+    pollInterval: Duration.Duration
+  ) =>
   (after: Checkpoint, options: FollowOptions = {}): Stream.Stream<RecordedEvent, ServiceUnavailable> =>
     Stream.unwrapScoped(
       Effect.gen(function* () {
@@ -33,7 +37,7 @@ export const makeFollow =
               }
               return Chunk.fromIterable(page.events)
             }
-            yield* Effect.race(Queue.take(wakeUps), Effect.sleep(POLL_INTERVAL))
+            yield* Effect.race(Queue.take(wakeUps), Effect.sleep(pollInterval))
           }
         })
         return Stream.repeatEffectChunk(nextPage)

@@ -11,7 +11,7 @@ import { isUniqueViolation } from "../database/failures.js"
 import { appendStatements, validateBatch } from "./append.js"
 import { makeRunConsumer, readCheckpoint } from "./consumer.js"
 import { EventStore } from "./EventStore.js"
-import { makeFollow } from "./follow.js"
+import { makeFollow, POLL_INTERVAL } from "./follow.js"
 import { appendDurationMs, eventsAppended } from "./metrics.js"
 import { readAllStatements, readStreamStatements } from "./read.js"
 import type { ExpectedVersion, NewEvent, StreamId } from "./schema.js"
@@ -19,7 +19,14 @@ import { EVENTS_CHANNEL, makeWakeSignal } from "./wake.js"
 
 const isEventIdRace = (error: unknown): error is SqlError => error instanceof SqlError && isUniqueViolation(error)
 
-export const EventStoreLive: Layer.Layer<EventStore, never, Database | PgClient.PgClient | SqlClient.SqlClient | HubConfig> =
+export interface EventStoreOptions {
+  /** Longest a follower waits without a wake-up before reading again (default 1 s). */
+  readonly pollInterval?: Duration.DurationInput
+}
+
+export const makeEventStoreLayer = (
+  options: EventStoreOptions = {}
+): Layer.Layer<EventStore, never, Database | PgClient.PgClient | SqlClient.SqlClient | HubConfig> =>
   Layer.scoped(
     EventStore,
     Effect.gen(function* () {
@@ -35,8 +42,9 @@ export const EventStoreLive: Layer.Layer<EventStore, never, Database | PgClient.
           yield* validateBatch(events)
           const attempt = sql.withTransaction(
             Effect.tap(appendStatements(streamId, events, expected), (result) =>
-              // Delivered at commit, to followers in every instance.
-              onPostgres && !result.replayed ? sql`SELECT pg_notify(${EVENTS_CHANNEL}, '')` : Effect.void
+              // Delivered at commit, to followers in every instance. The payload must not be empty:
+              // PgClient.listen drops notifications without one.
+              onPostgres && !result.replayed ? sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${streamId})` : Effect.void
             )
           )
           // Two appends racing with the same new event id: the loser retries once and then sees
@@ -58,7 +66,7 @@ export const EventStoreLive: Layer.Layer<EventStore, never, Database | PgClient.
         })
 
       const readAll = (options: Parameters<typeof readAllStatements>[0] = {}) => db.guard(withSql(readAllStatements(options)))
-      const follow = makeFollow(readAll, signal)
+      const follow = makeFollow(readAll, signal, Duration.decode(options.pollInterval ?? POLL_INTERVAL))
 
       const localLocks = new Map<string, Effect.Semaphore>()
       const localLock = (name: string) =>
@@ -84,3 +92,4 @@ export const EventStoreLive: Layer.Layer<EventStore, never, Database | PgClient.
     })
   )
 
+export const EventStoreLive = makeEventStoreLayer()
