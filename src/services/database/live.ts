@@ -193,11 +193,18 @@ export const makeDatabase = (
 
     const guardPolicy: RetryPolicy = { ...GUARD_RETRY, ...options.guardRetry, maxRetries: db.retryAttempts }
 
+    // @effect/sql runs COMMIT/ROLLBACK under orDie: on a dead connection they surface as defects.
+    // Those are outages like any other connection failure, so they become failures again.
+    const outageDefectsAsFailures = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+      Effect.catchSomeDefect(self, (defect) =>
+        isSqlError(defect) && classifyFailure(defect).kind !== "other" ? Option.some(Effect.fail(defect)) : Option.none()
+      )
+
     const guard = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, SqlError> | ServiceUnavailable, R> =>
-      breaker.run(self).pipe(
+      breaker.run(outageDefectsAsFailures(self)).pipe(
         // Each attempt goes through the breaker: once it opens, the next attempt fails fast (CircuitOpen is not retried).
-        retryWhile(guardPolicy, (error: E | CircuitOpen) => isSqlError(error) && isConnectionFailure(error)),
-        Effect.catchAll((error: E | CircuitOpen): Effect.Effect<never, Exclude<E, SqlError> | ServiceUnavailable> => {
+        retryWhile(guardPolicy, (error: E | SqlError | CircuitOpen) => isSqlError(error) && isConnectionFailure(error)),
+        Effect.catchAll((error: E | SqlError | CircuitOpen): Effect.Effect<never, Exclude<E, SqlError> | ServiceUnavailable> => {
           if (isOurCircuitOpen(error)) return Effect.flatMap(unavailable(error), Effect.fail)
           if (isSqlError(error)) {
             // A query error the caller did not handle is a bug, not an outage.

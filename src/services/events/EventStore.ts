@@ -7,6 +7,13 @@
  *   oldest one still running, so an event whose transaction commits late is never skipped.
  * - `runConsumer` runs a named consumer: one active instance per name, resumed from its stored
  *   checkpoint, at-least-once.
+ *
+ * Two consequences of the commit-safe global order, for whoever builds on it:
+ * - Global order is (writing transaction, position), not each stream's version order: a caller's
+ *   transaction that began writing before another append to the same stream sorts first even with
+ *   the later version. Projections of one stream must apply events by `streamVersion`.
+ * - "Oldest running transaction" is server-wide in Postgres: a long write transaction in any
+ *   database of the same server holds followers back until it ends (nothing is lost or reordered).
  */
 import { Context, type Chunk, type Effect, type Option, type Stream } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"

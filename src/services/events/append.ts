@@ -26,6 +26,15 @@ import {
   streamTypeOf
 } from "./schema.js"
 
+const containsNul = (value: unknown): boolean => {
+  if (typeof value === "string") return value.includes("\u0000")
+  if (Array.isArray(value)) return value.some(containsNul)
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).some(([key, v]) => key.includes("\u0000") || containsNul(v))
+  }
+  return false
+}
+
 const checkData = (event: NewEvent): Effect.Effect<void, InvalidEvent> => {
   let text: string | undefined
   try {
@@ -34,6 +43,10 @@ const checkData = (event: NewEvent): Effect.Effect<void, InvalidEvent> => {
     return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: `data is not JSON-serialisable (${String(error)})` }))
   }
   if (text === undefined) return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: "data is missing" }))
+  // Valid JSON, but Postgres' jsonb cannot hold the NUL character.
+  if (containsNul(event.data)) {
+    return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: "data contains a NUL character (\\u0000)" }))
+  }
   if (Buffer.byteLength(text) > MAX_EVENT_DATA_BYTES) {
     return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: `data exceeds ${MAX_EVENT_DATA_BYTES} bytes` }))
   }
@@ -152,8 +165,9 @@ export const appendStatements = (
       stream_version: current + i + 1,
       event_id: event.eventId,
       event_type: event.type,
-      data: sql.json(event.data),
-      metadata: sql.json(metadataOf(event, requestId)),
+      // JSON text, cast by Postgres: the driver's own encoding of arrays, strings and null is not JSON.
+      data: JSON.stringify(event.data),
+      metadata: JSON.stringify(metadataOf(event, requestId)),
       ...(withTime ? { created_at: event.createdAt === undefined ? now : DateTime.toDateUtc(event.createdAt) } : {})
     }))
     const inserted = yield* sql<{ readonly position: string }>`

@@ -35,11 +35,11 @@ export const readStreamStatements = (
             SELECT ${columns} FROM events
             WHERE stream_id = ${streamId}
               ${options.fromVersion === undefined ? sql`` : sql`AND stream_version <= ${options.fromVersion}`}
-            ORDER BY stream_version DESC LIMIT ${limit}`
+            ORDER BY events.stream_version DESC LIMIT ${limit}`
         : yield* sql<EventRow>`
             SELECT ${columns} FROM events
             WHERE stream_id = ${streamId} AND stream_version >= ${options.fromVersion ?? 0}
-            ORDER BY stream_version ASC LIMIT ${limit}`
+            ORDER BY events.stream_version ASC LIMIT ${limit}`
     if (rows.length === 0) {
       const exists = yield* sql`SELECT 1 FROM streams WHERE stream_id = ${streamId} AND version > 0`
       if (exists.length === 0) return yield* new StreamNotFound({ streamId })
@@ -60,7 +60,7 @@ export const readAllStatements = (
       WHERE (transaction_id, position) > (${after.transactionId.toString()}::xid8, ${after.position.toString()}::bigint)
         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ${types === undefined ? sql`` : sql`AND event_type IN ${sql.in(types)}`}
-      ORDER BY transaction_id, position
+      ORDER BY events.transaction_id, events.position
       LIMIT ${limit}`
     const events = rows.map(toRecordedEvent)
     const last = events[events.length - 1]

@@ -5,7 +5,10 @@
 import { DateTime } from "effect"
 import type { EventMetadata, RecordedEvent, StreamId } from "./schema.js"
 
-/** The select list every event query uses, in this order. */
+/**
+ * The select list every event query uses, in this order. The aliases shadow the numeric columns:
+ * ORDER BY must name `events.<column>`, or it sorts the text.
+ */
 export const EVENT_COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, stream_id,
   stream_version::text AS stream_version, event_id::text AS event_id, event_type, data, metadata, created_at`
 

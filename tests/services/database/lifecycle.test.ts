@@ -4,6 +4,7 @@ import { Effect, Layer, Logger } from "effect"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { awaitMigrated } from "../../../src/services/database/live.js"
+import { MIGRATIONS_DIRECTORY, readMigrationFiles } from "../../../src/services/database/migrations.js"
 import { type BackendName, realServicesAvailable } from "../../support/backends.js"
 import { databaseLayer, eventually, emptyDataDir, testDatabaseUrl } from "../../support/database.js"
 
@@ -36,7 +37,8 @@ for (const backend of ["embedded", "real"] as const satisfies ReadonlyArray<Back
             return yield* eventually(sql<InstanceRow>`SELECT instance_id, stopped_at FROM hub_instances`, (rows) => rows.length === 1)
           }).pipe(Effect.provide(context))
         }))
-        expect(applied).toEqual(["Applied migration 0001_foundation"])
+        const files = yield* readMigrationFiles(MIGRATIONS_DIRECTORY)
+        expect(applied).toEqual(files.map((f) => `Applied migration ${f.file}`))
         if (backend === "embedded") {
           expect((yield* Effect.promise(() => readdir(join(where.dataDir ?? "", "pglite")))).length).toBeGreaterThan(0)
         }
@@ -56,7 +58,9 @@ for (const backend of ["embedded", "real"] as const satisfies ReadonlyArray<Back
             expect(instances[0]?.instance_id).toBe(first[0]?.instance_id)
             expect(instances[0]?.stopped_at).toBeInstanceOf(Date)
             expect(instances[1]?.stopped_at).toBeNull()
-            expect(yield* sql`SELECT migration_id FROM luna_migrations`).toEqual([{ migration_id: 1 }])
+            expect(yield* sql`SELECT migration_id FROM luna_migrations ORDER BY migration_id`).toEqual(
+              files.map((f) => ({ migration_id: f.id }))
+            )
           }).pipe(Effect.provide(context))
         }))
         expect(applied).toEqual([])

@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, HashMap, Layer, Logger, type Scope } from "effect"
 import { ServiceUnavailable } from "../../../src/services/common/errors.js"
 import { Database } from "../../../src/services/database/Database.js"
+import { MIGRATIONS_DIRECTORY, readMigrationFiles } from "../../../src/services/database/migrations.js"
 import { awaitMigrated, type DatabaseLayerOptions, type Endpoint } from "../../../src/services/database/live.js"
 import { type BackendName, realServicesAvailable } from "../../support/backends.js"
 import { databaseLayer, eventually, type TcpProxy, tcpProxy, testDatabaseUrl } from "../../support/database.js"
@@ -149,7 +150,8 @@ for (const backend of ["embedded", "real"] as const satisfies ReadonlyArray<Back
           yield* awaitMigrated.pipe(Effect.timeout("10 seconds"))
           expect(yield* db.migrated).toBe(true)
           const sql = yield* SqlClient
-          expect(yield* sql`SELECT count(*)::int AS n FROM luna_migrations`).toEqual([{ n: 1 }])
+          const files = yield* readMigrationFiles(MIGRATIONS_DIRECTORY)
+          expect(yield* sql`SELECT count(*)::int AS n FROM luna_migrations`).toEqual([{ n: files.length }])
         }).pipe(Effect.provide(context))
         expect(lines.filter((l) => l.level === "ERROR")).toEqual([])
         expect(lines.every((l) => !l.text.includes(PASSWORD))).toBe(true)
