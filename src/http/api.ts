@@ -3,11 +3,13 @@
  */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { PACKAGE } from "../package-info.js"
+import { EventsApi } from "./events.js"
 import { MonitoringApi } from "./monitoring.js"
 import { documentErrorEnvelope } from "./openapi.js"
 
 export class LunaApi extends HttpApi.make("luna-hub")
   .add(MonitoringApi)
+  .add(EventsApi)
   .annotateContext(
     OpenApi.annotations({
       title: "Luna Hub",

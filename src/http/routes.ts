@@ -8,6 +8,7 @@ import { Effect, Layer } from "effect"
 import { RpcRoutes } from "../rpc/server.js"
 import { PrometheusMetrics } from "../services/monitoring/prometheus.js"
 import { LunaApi } from "./api.js"
+import { EventsHttpLive } from "./events-handlers.js"
 import { MonitoringHttpLive } from "./monitoring-handlers.js"
 import { PROMETHEUS_CONTENT_TYPE } from "./monitoring.js"
 import { RouteLabel } from "./request-meta.js"
@@ -16,7 +17,7 @@ export const OPENAPI_PATH = "/openapi.json"
 export const DOCS_PATH = "/docs"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(LunaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide(MonitoringHttpLive)
+  Layer.provide([MonitoringHttpLive, EventsHttpLive])
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: LunaApi, path: DOCS_PATH })

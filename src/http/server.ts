@@ -78,7 +78,8 @@ export const HubHttpServer = <E, R>(routes: Layer.Layer<never, E, R>) =>
       )
       return Layer.scopedDiscard(serveRouter).pipe(
         Layer.provide(routes),
-        Layer.provide(HttpLayerRouter.layer),
+        // Stream ids (`<type>:<id>`) may be 241 characters; the router's default limit is 100.
+        Layer.provide(HttpLayerRouter.layer.pipe(Layer.provide(Layer.succeed(HttpLayerRouter.RouterConfig, { maxParamLength: 256 })))),
         Layer.merge(listening),
         Layer.provide(Layer.succeed(NodeServer, nodeServer)),
         Layer.provide(NodeHttpServer.layer(() => nodeServer, { port: settings.server.port, host: settings.server.host }))

@@ -4,12 +4,13 @@
 import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Layer } from "effect"
 import { HubRpcs } from "./group.js"
+import { EventsRpcLive } from "./events-handlers.js"
 import { MonitoringRpcLive } from "./monitoring-handlers.js"
 
 export const RPC_HTTP_PATH = "/rpc"
 export const RPC_WS_PATH = "/rpc/ws"
 
-const handlers = MonitoringRpcLive
+const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive)
 
 export const RpcRoutes = Layer.mergeAll(
   RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(

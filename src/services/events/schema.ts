@@ -57,8 +57,10 @@ export type ExpectedVersion = typeof ExpectedVersion.Type
 
 /** Global order: events sort by the writing transaction, then by position. */
 export const Checkpoint = Schema.Struct({
-  transactionId: Schema.BigInt,
-  position: Schema.BigInt
+  /** xid8: unsigned 64-bit. */
+  transactionId: Schema.BigInt.pipe(Schema.betweenBigInt(0n, 2n ** 64n - 1n)),
+  /** bigint identity: signed 64-bit, never negative. */
+  position: Schema.BigInt.pipe(Schema.betweenBigInt(0n, 2n ** 63n - 1n))
 }).annotations({ identifier: "Checkpoint" })
 export type Checkpoint = typeof Checkpoint.Type
 
