@@ -47,6 +47,7 @@ import {
   APPLICATION_NAME,
   DATABASE_BREAKER,
   EMBEDDED_EXTRA_CONNECTIONS,
+  EMBEDDED_POOL_SIZE,
   GUARD_RETRY,
   MIGRATION_RETRY,
   POOL_IDLE_TIMEOUT,
@@ -130,7 +131,7 @@ export const makeDatabase = (
       Effect.sync(() => {
         const pool = new Pg.Pool({
           ...target.config,
-          max: db.poolSize,
+          max: target.backend === "pglite" ? EMBEDDED_POOL_SIZE : db.poolSize,
           connectionTimeoutMillis: db.connectTimeoutMs,
           idleTimeoutMillis: Duration.toMillis(options.idleTimeout ?? POOL_IDLE_TIMEOUT),
           application_name: APPLICATION_NAME,

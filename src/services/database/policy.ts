@@ -48,6 +48,15 @@ export const APPLICATION_NAME = "luna-hub"
  */
 export const EMBEDDED_EXTRA_CONNECTIONS = 4
 
+/**
+ * The embedded pool has one connection, whatever SUPABASE_POOL_SIZE says. PGlite runs one
+ * statement at a time anyway, and pglite-socket keeps a connection to itself only inside a
+ * transaction: outside one, the protocol messages of two connections interleave (one's Parse
+ * replaces the other's unnamed statement: "26000 unnamed prepared statement does not exist").
+ * With one connection, queries wait in the pool instead.
+ */
+export const EMBEDDED_POOL_SIZE = 1
+
 /** Advisory lock key (bigint) taken by every migration run: "luna" in ASCII. */
 export const MIGRATION_LOCK_KEY = 0x6c756e61
 

@@ -9,6 +9,7 @@ import { ServiceUnavailable } from "../../../src/services/common/errors.js"
 import { Database } from "../../../src/services/database/Database.js"
 import { MIGRATIONS_DIRECTORY, readMigrationFiles } from "../../../src/services/database/migrations.js"
 import { awaitMigrated, type DatabaseLayerOptions, type Endpoint } from "../../../src/services/database/live.js"
+import { EMBEDDED_POOL_SIZE } from "../../../src/services/database/policy.js"
 import { type BackendName, realServicesAvailable } from "../../support/backends.js"
 import { databaseLayer, eventually, type TcpProxy, tcpProxy, testDatabaseUrl } from "../../support/database.js"
 
@@ -104,7 +105,7 @@ for (const backend of ["embedded", "real"] as const satisfies ReadonlyArray<Back
           const probeError = yield* Effect.flip(db.probe)
           expect(probeError).toBeInstanceOf(ServiceUnavailable)
           const stats = yield* db.poolStats
-          expect(stats.max).toBe(10)
+          expect(stats.max).toBe(backend === "embedded" ? EMBEDDED_POOL_SIZE : 10)
           expect(stats.waiting).toBe(0)
           for (const error of [first, second, fast, probeError]) {
             expect(error.reason).not.toContain(PASSWORD)
