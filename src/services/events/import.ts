@@ -25,6 +25,7 @@ import {
   EventMetadata,
   EventType,
   type InvalidEvent,
+  MAX_EVENTS_PER_APPEND,
   type NewEvent,
   StreamId
 } from "./schema.js"
@@ -309,7 +310,7 @@ export const importLines = <E, R>(
     const progressEvery = options.progressEvery ?? IMPORT_PROGRESS_EVERY_LINES
     const maxListed = options.maxListedRejections ?? IMPORT_MAX_LISTED_REJECTIONS
     const onProgress = options.onProgress ?? (() => Effect.void)
-    if (!(batchMax >= 1 && batchMax <= IMPORT_BATCH_MAX_EVENTS * 10) || !(progressEvery >= 1) || !(maxListed >= 0)) {
+    if (!(batchMax >= 1 && batchMax <= MAX_EVENTS_PER_APPEND) || !(progressEvery >= 1) || !(maxListed >= 0)) {
       return yield* Effect.dieMessage("importLines: batchMaxEvents, progressEvery or maxListedRejections out of range")
     }
 
