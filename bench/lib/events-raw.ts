@@ -78,34 +78,18 @@ RETURNING position::text AS position`;
 };
 
 /**
- * Diagnostic: the statements EventStore.append runs for one event with expectedVersion "any"
- * (src/services/events/append.ts), one round trip each, on one pooled connection.
+ * Diagnostic: the statement EventStore.append runs for one event (src/services/events/append.ts:
+ * `luna_append_events`, one round trip), sent raw through `pg`, so that append ÷ this isolates
+ * the Effect/@effect/sql layers and this ÷ one raw INSERT the work done server-side.
  */
 export const rawStoreStatements = (pool: Pg.Pool, event: BenchEvent, notify: boolean) =>
-  Effect.acquireUseRelease(
-    Effect.promise(() => pool.connect()),
-    (client) =>
-      query(async () => {
-        await client.query("BEGIN");
-        try {
-          await client.query("SELECT event_id::text, stream_id, stream_version::text, position::text, event_type, data FROM events WHERE event_id IN ($1)", [event.eventId]);
-          await client.query("INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, $2, 0) ON CONFLICT (stream_id) DO NOTHING", [event.streamId, streamTypeOf(event.streamId)]);
-          const locked = await client.query<{ version: string }>("SELECT version::text AS version FROM streams WHERE stream_id = $1 FOR UPDATE", [event.streamId]);
-          const next = Number(locked.rows[0]?.version ?? 0) + 1;
-          await client.query(
-            "INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6) RETURNING position::text AS position",
-            [event.streamId, next, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)],
-          );
-          await client.query("UPDATE streams SET version = $1, updated_at = now() WHERE stream_id = $2", [next, event.streamId]);
-          if (notify) await client.query("SELECT pg_notify('luna_bench', $1)", [event.streamId]);
-          const result = await client.query("COMMIT");
-          return result;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw error;
-        }
-      }),
-    (client) => Effect.sync(() => client.release()),
+  query(() =>
+    pool.query("SELECT luna_append_events($1, $2, 'any', $3::jsonb, $4) AS result", [
+      event.streamId,
+      streamTypeOf(event.streamId),
+      JSON.stringify([{ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata }]),
+      notify,
+    ]),
   );
 
 export interface RawCheckpoint {

@@ -1,18 +1,19 @@
 /**
  * Appending: validation, idempotency by event id, optimistic concurrency on the stream's version.
  *
- * Concurrent appends to one stream serialise on the stream's row (`FOR UPDATE`), so each version
- * is taken once; the expected version is checked after the lock. The idempotency check comes
- * first, so that retrying a successful append (with its now stale expected version) answers the
- * original result instead of a conflict. "Same content" means same stream, type and data;
- * metadata (request id, actor) may differ between a request and its retry.
+ * The work is one statement, `luna_append_events` (migration 0003). Concurrent appends to one
+ * stream serialise on the stream's row (`FOR UPDATE`), so each version is taken once; the
+ * expected version is checked after the lock. The idempotency check comes first, so that retrying
+ * a successful append (with its now stale expected version) answers the original result instead
+ * of a conflict. "Same content" means same stream, type and data (jsonb equality); metadata
+ * (request id, actor) may differ between a request and its retry.
  */
-import type { SqlClient } from "@effect/sql"
+import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { DateTime, Effect, FiberRef, Option } from "effect"
 import { currentRequest } from "../logging/request-context.js"
-import { canonicalJson } from "./rows.js"
+import { sqlStateOf } from "../database/failures.js"
 import {
   type AppendResult,
   ConcurrencyConflict,
@@ -70,60 +71,6 @@ export const validateBatch = (events: ReadonlyArray<NewEvent>): Effect.Effect<vo
 const conflict = (streamId: StreamId, expected: ExpectedVersion, actual: number) =>
   new ConcurrencyConflict({ streamId, expected: String(expected), actual })
 
-const satisfies = (expected: ExpectedVersion, current: number): boolean => {
-  switch (expected) {
-    case "any":
-      return true
-    case "no_stream":
-      return current === 0
-    case "stream_exists":
-      return current > 0
-    default:
-      return current === expected
-  }
-}
-
-interface StoredEvent {
-  readonly event_id: string
-  readonly stream_id: string
-  readonly stream_version: string
-  readonly position: string
-  readonly event_type: string
-  readonly data: unknown
-}
-
-/** The original result if every id is stored with the same content; a failure if any differs. */
-const replayOf = (
-  streamId: StreamId,
-  events: ReadonlyArray<NewEvent>,
-  stored: ReadonlyArray<StoredEvent>
-): Effect.Effect<Option.Option<AppendResult>, EventIdReused> => {
-  if (stored.length === 0) return Effect.succeed(Option.none())
-  const byId = new Map(stored.map((row) => [row.event_id.toLowerCase(), row]))
-  for (const event of events) {
-    const row = byId.get(event.eventId.toLowerCase())
-    const same =
-      row !== undefined &&
-      row.stream_id === streamId &&
-      row.event_type === event.type &&
-      canonicalJson(row.data) === canonicalJson(event.data)
-    if (!same) {
-      // A partial match (some ids new, some stored) is a different request too.
-      const culprit = row ?? stored[0]!
-      return Effect.fail(new EventIdReused({ eventId: row === undefined ? culprit.event_id : event.eventId, streamId: culprit.stream_id }))
-    }
-  }
-  const ordered = [...stored].sort((a, b) => Number(a.stream_version) - Number(b.stream_version))
-  return Effect.succeed(
-    Option.some({
-      streamId,
-      firstVersion: Number(ordered[0]!.stream_version),
-      nextExpectedVersion: Number(ordered[ordered.length - 1]!.stream_version),
-      positions: ordered.map((row) => BigInt(row.position)),
-      replayed: true
-    })
-  )
-}
 
 /** Metadata as stored: the caller's, plus the current request id when there is one. */
 const metadataOf = (event: NewEvent, requestId: string | undefined): Record<string, unknown> =>
@@ -131,54 +78,65 @@ const metadataOf = (event: NewEvent, requestId: string | undefined): Record<stri
     ? { ...event.metadata, requestId }
     : { ...event.metadata }
 
+interface AppendOutcome {
+  readonly status: "appended" | "replayed" | "reused"
+  readonly firstVersion?: number
+  readonly nextExpectedVersion?: number
+  readonly positions?: ReadonlyArray<string>
+  readonly eventId?: string
+  readonly streamId?: string
+}
+
+/** SQLSTATE raised by luna_append_events when the stream is not at the expected version. */
+const VERSION_CONFLICT = "LU409"
+
+const conflictOf = (error: SqlError, streamId: StreamId, expected: ExpectedVersion): Option.Option<ConcurrencyConflict> => {
+  if (sqlStateOf(error) !== VERSION_CONFLICT) return Option.none()
+  const detail = (error.cause as { readonly detail?: unknown } | undefined)?.detail
+  return Option.some(conflict(streamId, expected, Number(detail ?? 0)))
+}
+
 /**
- * The statements of one append, to run inside a transaction (the caller's or its own). Fails with
- * the domain errors; SQL failures are left to the caller's guard.
+ * One append as one statement (`luna_append_events`, migration 0003): one round trip. Inside a
+ * caller's transaction it runs in a savepoint, so a conflict leaves the caller's transaction usable.
+ * SQL failures other than the version conflict are left to the caller's guard.
  */
-export const appendStatements = (
+export const appendStatement = (
   streamId: StreamId,
   events: ReadonlyArray<NewEvent>,
-  expected: ExpectedVersion
-): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | SqlError, PgClient.PgClient | SqlClient.SqlClient> =>
+  expected: ExpectedVersion,
+  options: { readonly notify: boolean }
+): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | SqlError, PgClient.PgClient> =>
   Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
-    const ids = events.map((e) => e.eventId)
-    const stored = yield* sql<StoredEvent>`
-      SELECT event_id::text AS event_id, stream_id, stream_version::text AS stream_version,
-             position::text AS position, event_type, data
-      FROM events WHERE event_id IN ${sql.in(ids)}`
-    const replay = yield* replayOf(streamId, events, stored)
-    if (Option.isSome(replay)) return replay.value
-
-    yield* sql`INSERT INTO streams (stream_id, stream_type, version)
-               VALUES (${streamId}, ${streamTypeOf(streamId)}, 0) ON CONFLICT (stream_id) DO NOTHING`
-    const [locked] = yield* sql<{ readonly version: string }>`
-      SELECT version::text AS version FROM streams WHERE stream_id = ${streamId} FOR UPDATE`
-    const current = Number(locked?.version ?? 0)
-    if (!satisfies(expected, current)) return yield* conflict(streamId, expected, current)
-
     const requestId = (yield* FiberRef.get(currentRequest))?.requestId
-    const withTime = events.some((e) => e.createdAt !== undefined)
-    const now = new Date()
-    const rows = events.map((event, i) => ({
-      stream_id: streamId,
-      stream_version: current + i + 1,
-      event_id: event.eventId,
-      event_type: event.type,
-      // JSON text, cast by Postgres: the driver's own encoding of arrays, strings and null is not JSON.
-      data: JSON.stringify(event.data),
-      metadata: JSON.stringify(metadataOf(event, requestId)),
-      ...(withTime ? { created_at: event.createdAt === undefined ? now : DateTime.toDateUtc(event.createdAt) } : {})
-    }))
-    const inserted = yield* sql<{ readonly position: string }>`
-      INSERT INTO events ${sql.insert(rows)} RETURNING position::text AS position`
-    const next = current + events.length
-    yield* sql`UPDATE streams SET version = ${next}, updated_at = now() WHERE stream_id = ${streamId}`
+    const payload = JSON.stringify(
+      events.map((event) => ({
+        eventId: event.eventId,
+        type: event.type,
+        data: event.data,
+        metadata: metadataOf(event, requestId),
+        ...(event.createdAt === undefined ? {} : { createdAt: DateTime.formatIso(event.createdAt) })
+      }))
+    )
+    const statement = sql<{ readonly result: AppendOutcome }>`
+      SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${options.notify}) AS result`
+    const inCallerTransaction = Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
+    const run: Effect.Effect<ReadonlyArray<{ readonly result: AppendOutcome }>, SqlError> = inCallerTransaction
+      ? sql.withTransaction(statement)
+      : statement
+    const rows = yield* Effect.catchAll(run, (error): Effect.Effect<never, ConcurrencyConflict | SqlError> =>
+      Effect.fail(Option.getOrElse(conflictOf(error, streamId, expected), (): ConcurrencyConflict | SqlError => error))
+    )
+    const outcome = rows[0]!.result
+    if (outcome.status === "reused") {
+      return yield* new EventIdReused({ eventId: outcome.eventId ?? "-", streamId: outcome.streamId ?? streamId })
+    }
     return {
       streamId,
-      firstVersion: current + 1,
-      nextExpectedVersion: next,
-      positions: inserted.map((row) => BigInt(row.position)),
-      replayed: false
+      firstVersion: outcome.firstVersion ?? 0,
+      nextExpectedVersion: outcome.nextExpectedVersion ?? 0,
+      positions: (outcome.positions ?? []).map((p) => BigInt(p)),
+      replayed: outcome.status === "replayed"
     }
   })

@@ -8,14 +8,14 @@ import { Duration, Effect, Layer, Metric } from "effect"
 import type { HubConfig } from "../../config.js"
 import { Database } from "../database/Database.js"
 import { isUniqueViolation } from "../database/failures.js"
-import { appendStatements, validateBatch } from "./append.js"
+import { appendStatement, validateBatch } from "./append.js"
 import { makeRunConsumer, readCheckpoint } from "./consumer.js"
 import { EventStore } from "./EventStore.js"
 import { makeFollow, POLL_INTERVAL } from "./follow.js"
 import { appendDurationMs, eventsAppended } from "./metrics.js"
 import { readAllStatements, readStreamStatements } from "./read.js"
 import type { ExpectedVersion, NewEvent, StreamId } from "./schema.js"
-import { EVENTS_CHANNEL, makeWakeSignal } from "./wake.js"
+import { makeWakeSignal } from "./wake.js"
 
 const isEventIdRace = (error: unknown): error is SqlError => error instanceof SqlError && isUniqueViolation(error)
 
@@ -40,13 +40,8 @@ export const makeEventStoreLayer = (
       const append = (streamId: StreamId, events: ReadonlyArray<NewEvent>, expected: ExpectedVersion) =>
         Effect.gen(function* () {
           yield* validateBatch(events)
-          const attempt = sql.withTransaction(
-            Effect.tap(appendStatements(streamId, events, expected), (result) =>
-              // Delivered at commit, to followers in every instance. The payload must not be empty:
-              // PgClient.listen drops notifications without one.
-              onPostgres && !result.replayed ? sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${streamId})` : Effect.void
-            )
-          )
+          // On Postgres the statement also notifies followers in every instance (at commit).
+          const attempt = appendStatement(streamId, events, expected, { notify: onPostgres })
           // Two appends racing with the same new event id: the loser retries once and then sees
           // the winner's row (a replay, or EventIdReused).
           const result = yield* db.guard(withSql(attempt.pipe(Effect.catchIf(isEventIdRace, () => attempt)))).pipe(

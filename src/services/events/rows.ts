@@ -35,11 +35,3 @@ export const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   metadata: (row.metadata ?? {}) as EventMetadata,
   createdAt: DateTime.unsafeFromDate(row.created_at)
 })
-
-/** JSON with object keys sorted, so that content compares the way jsonb stores it. */
-export const canonicalJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v
-  )
