@@ -280,7 +280,7 @@ const program = Effect.gen(function* () {
     {
       label: "raw, the store's statement",
       eventsPerOp: 1,
-      op: (i) => rawStoreStatements(pool, benchEvent("rawstmts", i, SINGLE_STREAMS), onPostgres),
+      op: (i) => rawStoreStatements(pool, benchEvent("rawstmts", i, SINGLE_STREAMS), onPostgres ? "luna_bench" : null),
     },
   ];
   const [appendOne, rawOne, rawStatements] = yield* measureInterleaved(single, { ...load, maxOpsPerRound: MAX_SINGLE_OPS_PER_ROUND }, log);

@@ -7,7 +7,8 @@
 --     statement (or the caller's savepoint) rolls back and leaves no trace;
 --   * otherwise the events get the next versions, in order.
 -- p_events: [{eventId, type, data, metadata, createdAt?}, …]; p_expected: a version, 'any',
--- 'no_stream' or 'stream_exists'.
+-- 'no_stream' or 'stream_exists'; p_notify_channel: where to pg_notify the stream id at commit
+-- (NULL: no notification, as on PGlite).
 --
 -- plan_cache_mode = force_custom_plan: PL/pgSQL would otherwise keep the plans it made while the
 -- events table was small (sequential scans) long after it has grown.
@@ -16,7 +17,7 @@ CREATE FUNCTION luna_append_events(
   p_stream_type text,
   p_expected text,
   p_events jsonb,
-  p_notify boolean
+  p_notify_channel text
 ) RETURNS jsonb
 LANGUAGE plpgsql
 SET plan_cache_mode = force_custom_plan
@@ -88,8 +89,8 @@ BEGIN
   SELECT array_agg(position::text ORDER BY stream_version) INTO v_positions FROM inserted;
 
   UPDATE streams SET version = v_current + v_count, updated_at = now() WHERE stream_id = p_stream_id;
-  IF p_notify THEN
-    PERFORM pg_notify('luna_events', p_stream_id);
+  IF p_notify_channel IS NOT NULL THEN
+    PERFORM pg_notify(p_notify_channel, p_stream_id);
   END IF;
 
   RETURN jsonb_build_object(

@@ -11,7 +11,7 @@ import { LunaApi } from "./api.js"
 import { EventsHttpLive } from "./events-handlers.js"
 import { MonitoringHttpLive } from "./monitoring-handlers.js"
 import { PROMETHEUS_CONTENT_TYPE } from "./monitoring.js"
-import { RouteLabel } from "./request-meta.js"
+import { RouteLabel } from "./route-label.js"
 
 export const OPENAPI_PATH = "/openapi.json"
 export const DOCS_PATH = "/docs"

@@ -71,7 +71,6 @@ export const validateBatch = (events: ReadonlyArray<NewEvent>): Effect.Effect<vo
 const conflict = (streamId: StreamId, expected: ExpectedVersion, actual: number) =>
   new ConcurrencyConflict({ streamId, expected: String(expected), actual })
 
-
 /** Metadata as stored: the caller's, plus the current request id when there is one. */
 const metadataOf = (event: NewEvent, requestId: string | undefined): Record<string, unknown> =>
   requestId !== undefined && event.metadata?.requestId === undefined
@@ -105,7 +104,7 @@ export const appendStatement = (
   streamId: StreamId,
   events: ReadonlyArray<NewEvent>,
   expected: ExpectedVersion,
-  options: { readonly notify: boolean }
+  options: { readonly notifyChannel: string | null }
 ): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | SqlError, PgClient.PgClient> =>
   Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
@@ -120,7 +119,7 @@ export const appendStatement = (
       }))
     )
     const statement = sql<{ readonly result: AppendOutcome }>`
-      SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${options.notify}) AS result`
+      SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${options.notifyChannel}) AS result`
     const inCallerTransaction = Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
     const run: Effect.Effect<ReadonlyArray<{ readonly result: AppendOutcome }>, SqlError> = inCallerTransaction
       ? sql.withTransaction(statement)

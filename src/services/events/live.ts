@@ -15,7 +15,7 @@ import { makeFollow, POLL_INTERVAL } from "./follow.js"
 import { appendDurationMs, eventsAppended } from "./metrics.js"
 import { readAllStatements, readStreamStatements } from "./read.js"
 import type { ExpectedVersion, NewEvent, StreamId } from "./schema.js"
-import { makeWakeSignal } from "./wake.js"
+import { EVENTS_CHANNEL, makeWakeSignal } from "./wake.js"
 
 const isEventIdRace = (error: unknown): error is SqlError => error instanceof SqlError && isUniqueViolation(error)
 
@@ -41,7 +41,7 @@ export const makeEventStoreLayer = (
         Effect.gen(function* () {
           yield* validateBatch(events)
           // On Postgres the statement also notifies followers in every instance (at commit).
-          const attempt = appendStatement(streamId, events, expected, { notify: onPostgres })
+          const attempt = appendStatement(streamId, events, expected, { notifyChannel: onPostgres ? EVENTS_CHANNEL : null })
           // Two appends racing with the same new event id: the loser retries once and then sees
           // the winner's row (a replay, or EventIdReused).
           const result = yield* db.guard(withSql(attempt.pipe(Effect.catchIf(isEventIdRace, () => attempt)))).pipe(
