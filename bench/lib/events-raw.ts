@@ -82,13 +82,13 @@ RETURNING position::text AS position`;
  * `luna_append_events`, one round trip), sent raw through `pg`, so that append ÷ this isolates
  * the Effect/@effect/sql layers and this ÷ one raw INSERT the work done server-side.
  */
-export const rawStoreStatements = (pool: Pg.Pool, event: BenchEvent, notifyChannel: string | null) =>
+export const rawStoreStatements = (pool: Pg.Pool, event: BenchEvent) =>
   query(() =>
-    pool.query("SELECT luna_append_events($1, $2, 'any', $3::jsonb, $4) AS result", [
+    // No notify channel: the store's own appends notify after commit, outside the statement.
+    pool.query("SELECT luna_append_events($1, $2, 'any', $3::jsonb, NULL) AS result", [
       event.streamId,
       streamTypeOf(event.streamId),
       JSON.stringify([{ eventId: event.eventId, type: event.type, data: event.data, metadata: event.metadata }]),
-      notifyChannel,
     ]),
   );
 

@@ -1,4 +1,4 @@
-import { Clock, type Duration, Effect, PubSub, Schema, Stream, SynchronizedRef } from "effect"
+import { type Duration, Effect, PubSub, Ref, Schema, Stream } from "effect"
 import { admit, advance, type BreakerData, complete, initialData, snapshotOf, type Step } from "./breaker-machine.js"
 import { type CallOutcome, classifyExit } from "./breaker-outcome.js"
 import { toSettings } from "./breaker-settings.js"
@@ -63,27 +63,40 @@ const STATE_CHANGES_CAPACITY = 1_024
 const countEveryError = (): boolean => true
 
 // A throwing isFailure must not leak a half-open probe slot, so such a call is simply counted as a failure.
-const safeOutcome = (classify: () => CallOutcome): Effect.Effect<CallOutcome> =>
-  Effect.sync(classify).pipe(Effect.catchAllDefect(() => Effect.succeed<CallOutcome>("failure")))
+const safeOutcome = (classify: () => CallOutcome): CallOutcome => {
+  try {
+    return classify()
+  } catch {
+    return "failure"
+  }
+}
 
 export const makeCircuitBreaker = (options: BreakerOptions): Effect.Effect<CircuitBreaker> =>
   Effect.gen(function*() {
     const settings = toSettings(options)
     const isFailure = options.isFailure ?? countEveryError
-    const state = yield* SynchronizedRef.make<BreakerData>(initialData)
+    const state = yield* Ref.make<BreakerData>(initialData)
     const changes = yield* PubSub.sliding<BreakerSnapshot>(STATE_CHANGES_CAPACITY)
+    // Transitions not yet published, in the order they happened; drained under a lock, oldest first.
+    const unpublished: Array<BreakerSnapshot> = []
+    const publishing = yield* Effect.makeSemaphore(1)
+    const publishPending = publishing.withPermits(1)(
+      Effect.suspend(() => PubSub.publishAll(changes, unpublished.splice(0, unpublished.length)))
+    )
 
-    // One lock covers clock read, decision and publish, so transitions are atomic and published in the order they happened.
+    // The clock read, the decision and the queueing of its transitions happen in one synchronous
+    // step, so steps are atomic and ordered without a lock on the call path; only a step that
+    // changed state publishes (under the lock, so in order) before returning.
     const transact = <B>(step: (data: BreakerData, nowMs: number) => Step<B>): Effect.Effect<B> =>
-      Effect.uninterruptible(
-        SynchronizedRef.modifyEffect(state, (data) =>
-          Effect.flatMap(Clock.currentTimeMillis, (nowMs) => {
-            const next = step(data, nowMs)
-            const answer = [next.result, next.data] as const
-            return next.changes.length === 0
-              ? Effect.succeed(answer)
-              : Effect.as(PubSub.publishAll(changes, next.changes), answer)
-          }))
+      Effect.clockWith((clock) =>
+        Ref.modify(state, (data) => {
+          const next = step(data, clock.unsafeCurrentTimeMillis())
+          unpublished.push(...next.changes)
+          return [next, next.data] as const
+        })
+      ).pipe(
+        Effect.flatMap((next) => next.changes.length === 0 ? Effect.succeed(next.result) : Effect.as(publishPending, next.result)),
+        Effect.uninterruptible
       )
 
     const run = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | CircuitOpen, R> =>
@@ -96,9 +109,8 @@ export const makeCircuitBreaker = (options: BreakerOptions): Effect.Effect<Circu
               ? Effect.fail(new CircuitOpen({ breaker: settings.name, retryAfterMs: admission.retryAfterMs }))
               : restore(self).pipe(
                 Effect.onExit((exit) =>
-                  Effect.flatMap(
-                    safeOutcome(() => classifyExit(exit, isFailure)),
-                    (outcome) => transact((data, nowMs) => complete(settings, data, admission.ticket, outcome, nowMs))
+                  transact((data, nowMs) =>
+                    complete(settings, data, admission.ticket, safeOutcome(() => classifyExit(exit, isFailure)), nowMs)
                   )
                 )
               )

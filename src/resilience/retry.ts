@@ -42,12 +42,25 @@ export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<Duration.D
   return Schedule.delays(shaped).pipe(Schedule.zipLeft(Schedule.recurs(retryBudget(policy.maxRetries))))
 }
 
-/** Retries `self` per `policy`, but only while `isRetryable` accepts the error (e.g. not on constraint violations). */
+/**
+ * Retries `self` per `policy`, but only while `isRetryable` accepts the error (e.g. not on constraint
+ * violations). The schedule is built only after a first retryable failure, so a call that succeeds
+ * at once (the common case on hot paths) pays nothing for it; the first failure is replayed into the
+ * schedule, so delays and the retry count are those of `Effect.retry` with the same schedule.
+ */
 export const retryWhile: {
   <E>(policy: RetryPolicy, isRetryable: (error: E) => boolean): <A, E2 extends E, R>(self: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: RetryPolicy, isRetryable: (error: E) => boolean): Effect.Effect<A, E, R>
 } = dual(
   3,
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: RetryPolicy, isRetryable: (error: E) => boolean): Effect.Effect<A, E, R> =>
-    Effect.retry(self, { schedule: retrySchedule(policy), while: isRetryable })
+    Effect.catchIf(self, isRetryable, (firstError) => {
+      let replayed = false
+      const again = Effect.suspend(() => {
+        if (replayed) return self
+        replayed = true
+        return Effect.fail(firstError)
+      })
+      return Effect.retry(again, { schedule: retrySchedule(policy), while: isRetryable })
+    })
 )

@@ -1,17 +1,15 @@
 /**
  * Appending: validation, idempotency by event id, optimistic concurrency on the stream's version.
  *
- * The work is one statement, `luna_append_events` (migration 0003). Concurrent appends to one
- * stream serialise on the stream's row (`FOR UPDATE`), so each version is taken once; the
- * expected version is checked after the lock. The idempotency check comes first, so that retrying
- * a successful append (with its now stale expected version) answers the original result instead
- * of a conflict. "Same content" means same stream, type and data (jsonb equality); metadata
- * (request id, actor) may differ between a request and its retry.
+ * The work is one statement, `luna_append_events` (migration 0004). Concurrent appends to one
+ * stream serialise on the stream's row (the upsert's ON CONFLICT arbiter locks it), so each
+ * version is taken once; the expected version is checked against the locked row. Idempotency is
+ * checked only when the statement refuses (see `appendStatement`), which keeps it off the common path.
  */
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { DateTime, Effect, FiberRef, Option } from "effect"
+import { Context, Data, DateTime, Effect, FiberRef, Option } from "effect"
 import { currentRequest } from "../logging/request-context.js"
 import { sqlStateOf } from "../database/failures.js"
 import {
@@ -36,36 +34,52 @@ const containsNul = (value: unknown): boolean => {
   return false
 }
 
-const checkData = (event: NewEvent): Effect.Effect<void, InvalidEvent> => {
+/** An event's data serialised once, checked, and reused for the statement's payload. */
+const serialiseData = (event: NewEvent): string | InvalidEvent => {
   let text: string | undefined
   try {
     text = JSON.stringify(event.data)
   } catch (error) {
-    return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: `data is not JSON-serialisable (${String(error)})` }))
+    return new InvalidEvent({ eventId: event.eventId, reason: `data is not JSON-serialisable (${String(error)})` })
   }
-  if (text === undefined) return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: "data is missing" }))
-  // Valid JSON, but Postgres' jsonb cannot hold the NUL character.
-  if (containsNul(event.data)) {
-    return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: "data contains a NUL character (\\u0000)" }))
+  if (text === undefined) return new InvalidEvent({ eventId: event.eventId, reason: "data is missing" })
+  // Valid JSON, but Postgres' jsonb cannot hold the NUL character. JSON.stringify writes it as the
+  // escape \u0000, so only a text containing that sequence needs the full walk.
+  if (text.includes("\\u0000") && containsNul(event.data)) {
+    return new InvalidEvent({ eventId: event.eventId, reason: "data contains a NUL character (\\u0000)" })
   }
-  if (Buffer.byteLength(text) > MAX_EVENT_DATA_BYTES) {
-    return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: `data exceeds ${MAX_EVENT_DATA_BYTES} bytes` }))
+  if (text.length > MAX_EVENT_DATA_BYTES / 3 && Buffer.byteLength(text) > MAX_EVENT_DATA_BYTES) {
+    return new InvalidEvent({ eventId: event.eventId, reason: `data exceeds ${MAX_EVENT_DATA_BYTES} bytes` })
   }
-  return Effect.void
+  return text
 }
 
-export const validateBatch = (events: ReadonlyArray<NewEvent>): Effect.Effect<void, InvalidEvent> => {
-  if (events.length === 0) return Effect.fail(new InvalidEvent({ eventId: "-", reason: "no events to append" }))
+/** A batch that passed validation, with each event's data serialised (same order). */
+export interface ValidBatch {
+  readonly events: ReadonlyArray<NewEvent>
+  readonly dataTexts: ReadonlyArray<string>
+}
+
+export const validateBatch = (events: ReadonlyArray<NewEvent>): ValidBatch | InvalidEvent => {
+  if (events.length === 0) return new InvalidEvent({ eventId: "-", reason: "no events to append" })
   if (events.length > MAX_EVENTS_PER_APPEND) {
-    return Effect.fail(new InvalidEvent({ eventId: "-", reason: `more than ${MAX_EVENTS_PER_APPEND} events in one append` }))
+    return new InvalidEvent({ eventId: "-", reason: `more than ${MAX_EVENTS_PER_APPEND} events in one append` })
   }
-  const seen = new Set<string>()
+  if (events.length > 1) {
+    const seen = new Set<string>()
+    for (const event of events) {
+      const id = event.eventId.toLowerCase()
+      if (seen.has(id)) return new InvalidEvent({ eventId: event.eventId, reason: "event id repeated in the batch" })
+      seen.add(id)
+    }
+  }
+  const dataTexts: Array<string> = []
   for (const event of events) {
-    const id = event.eventId.toLowerCase()
-    if (seen.has(id)) return Effect.fail(new InvalidEvent({ eventId: event.eventId, reason: "event id repeated in the batch" }))
-    seen.add(id)
+    const text = serialiseData(event)
+    if (typeof text !== "string") return text
+    dataTexts.push(text)
   }
-  return Effect.forEach(events, checkData, { discard: true })
+  return { events, dataTexts }
 }
 
 const conflict = (streamId: StreamId, expected: ExpectedVersion, actual: number) =>
@@ -78,7 +92,7 @@ const metadataOf = (event: NewEvent, requestId: string | undefined): Record<stri
     : { ...event.metadata }
 
 interface AppendOutcome {
-  readonly status: "appended" | "replayed" | "reused"
+  readonly status: "appended" | "replayed" | "reused" | "absent"
   readonly firstVersion?: number
   readonly nextExpectedVersion?: number
   readonly positions?: ReadonlyArray<string>
@@ -86,56 +100,108 @@ interface AppendOutcome {
   readonly streamId?: string
 }
 
-/** SQLSTATE raised by luna_append_events when the stream is not at the expected version. */
+/** SQLSTATEs raised by luna_append_events (migration 0004); either rolls the statement back. */
 const VERSION_CONFLICT = "LU409"
+const EVENT_ID_STORED = "LU208"
 
-const conflictOf = (error: SqlError, streamId: StreamId, expected: ExpectedVersion): Option.Option<ConcurrencyConflict> => {
-  if (sqlStateOf(error) !== VERSION_CONFLICT) return Option.none()
-  const detail = (error.cause as { readonly detail?: unknown } | undefined)?.detail
-  return Option.some(conflict(streamId, expected, Number(detail ?? 0)))
+type Refusal =
+  | { readonly _tag: "VersionConflict"; readonly actual: number }
+  | { readonly _tag: "EventIdStored" }
+
+const refusalOf = (error: SqlError): Option.Option<Refusal> => {
+  switch (sqlStateOf(error)) {
+    case VERSION_CONFLICT: {
+      const detail = (error.cause as { readonly detail?: unknown } | undefined)?.detail
+      return Option.some({ _tag: "VersionConflict", actual: Number(detail ?? 0) })
+    }
+    case EVENT_ID_STORED:
+      return Option.some({ _tag: "EventIdStored" })
+    default:
+      return Option.none()
+  }
 }
 
+const resultOf = (streamId: StreamId, outcome: AppendOutcome, replayed: boolean): AppendResult => ({
+  streamId,
+  firstVersion: outcome.firstVersion ?? 0,
+  nextExpectedVersion: outcome.nextExpectedVersion ?? 0,
+  positions: (outcome.positions ?? []).map((p) => BigInt(p)),
+  replayed
+})
+
+/** An event id was stored when the insert ran, but absent when the replay check looked. */
+export class AppendRaced extends Data.TaggedError("AppendRaced")<{}> {}
+
 /**
- * One append as one statement (`luna_append_events`, migration 0003): one round trip. Inside a
- * caller's transaction it runs in a savepoint, so a conflict leaves the caller's transaction usable.
- * SQL failures other than the version conflict are left to the caller's guard.
+ * One append as one statement (`luna_append_events`, migration 0004): one round trip on the
+ * common path. Inside a caller's transaction it runs in a savepoint, so a refusal leaves the
+ * caller's transaction usable. A refusal (version conflict, or an event id already stored) is
+ * then explained by `luna_event_replay`: a retry of a stored append answers its original result
+ * (even with its now stale expected version), an id stored with other content is EventIdReused,
+ * and only then is a version conflict a ConcurrencyConflict. "Same content" means same stream,
+ * type and data (jsonb equality); metadata (request id, actor) may differ between a request and
+ * its retry. `AppendRaced`: an id was stored when the insert ran but not when the replay check
+ * looked (a repeatable-read caller's snapshot); the caller may retry once.
+ * SQL failures other than the refusals are left to the caller's guard.
  */
 export const appendStatement = (
+  sql: PgClient.PgClient,
   streamId: StreamId,
-  events: ReadonlyArray<NewEvent>,
+  batch: ValidBatch,
   expected: ExpectedVersion,
   options: { readonly notifyChannel: string | null }
-): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | SqlError, PgClient.PgClient> =>
-  Effect.gen(function* () {
-    const sql = yield* PgClient.PgClient
-    const requestId = (yield* FiberRef.get(currentRequest))?.requestId
-    const payload = JSON.stringify(
-      events.map((event) => ({
-        eventId: event.eventId,
-        type: event.type,
-        data: event.data,
-        metadata: metadataOf(event, requestId),
-        ...(event.createdAt === undefined ? {} : { createdAt: DateTime.formatIso(event.createdAt) })
-      }))
-    )
-    const statement = sql<{ readonly result: AppendOutcome }>`
-      SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${options.notifyChannel}) AS result`
-    const inCallerTransaction = Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
-    const run: Effect.Effect<ReadonlyArray<{ readonly result: AppendOutcome }>, SqlError> = inCallerTransaction
-      ? sql.withTransaction(statement)
-      : statement
-    const rows = yield* Effect.catchAll(run, (error): Effect.Effect<never, ConcurrencyConflict | SqlError> =>
-      Effect.fail(Option.getOrElse(conflictOf(error, streamId, expected), (): ConcurrencyConflict | SqlError => error))
-    )
-    const outcome = rows[0]!.result
-    if (outcome.status === "reused") {
-      return yield* new EventIdReused({ eventId: outcome.eventId ?? "-", streamId: outcome.streamId ?? streamId })
+): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | AppendRaced | SqlError> =>
+  // Written as a pipeline rather than a generator: this is the hot path of every append.
+  Effect.contextWithEffect((context: Context.Context<never>) =>
+    Effect.flatMap(FiberRef.get(currentRequest), (request) => {
+      const payload = payloadOf(batch, request?.requestId)
+      const inCallerTransaction = Option.isSome(Context.getOption(context, SqlClient.TransactionConnection))
+      // In a caller's transaction the notification is sent at its commit; otherwise the store
+      // announces the append once this statement (its own transaction) has committed.
+      const notifyChannel = inCallerTransaction ? options.notifyChannel : null
+      const statement = sql<{ readonly result: AppendOutcome }>`
+        SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${notifyChannel}) AS result`
+      return (inCallerTransaction ? sql.withTransaction(statement) : statement).pipe(
+        Effect.map((rows) => resultOf(streamId, rows[0]!.result, false)),
+        Effect.catchAll((error) =>
+          Option.match(refusalOf(error), {
+            onNone: () => Effect.fail(error),
+            onSome: (refusal) => explainRefusal(sql, streamId, payload, expected, refusal)
+          })
+        )
+      )
+    })
+  )
+
+/** Builds the statement's payload around the data texts validation produced: data is serialised once. */
+const payloadOf = (batch: ValidBatch, requestId: string | undefined): string =>
+  `[${
+    batch.events.map((event, i) =>
+      `{"eventId":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"data":${batch.dataTexts[i]},"metadata":${
+        JSON.stringify(metadataOf(event, requestId))
+      }${event.createdAt === undefined ? "" : `,"createdAt":"${DateTime.formatIso(event.createdAt)}"`}}`
+    ).join(",")
+  }]`
+
+/** A refused append: the original result of a replay, EventIdReused, or the conflict itself. */
+const explainRefusal = (
+  sql: PgClient.PgClient,
+  streamId: StreamId,
+  payload: string,
+  expected: ExpectedVersion,
+  refusal: Refusal
+): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | AppendRaced | SqlError> =>
+  Effect.flatMap(
+    sql<{ readonly result: AppendOutcome }>`SELECT luna_event_replay(${streamId}, ${payload}::jsonb) AS result`,
+    ([replay]): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | AppendRaced> => {
+      const outcome = replay!.result
+      switch (outcome.status) {
+        case "replayed":
+          return Effect.succeed(resultOf(streamId, outcome, true))
+        case "reused":
+          return Effect.fail(new EventIdReused({ eventId: outcome.eventId ?? "-", streamId: outcome.streamId ?? streamId }))
+        default:
+          return Effect.fail(refusal._tag === "VersionConflict" ? conflict(streamId, expected, refusal.actual) : new AppendRaced())
+      }
     }
-    return {
-      streamId,
-      firstVersion: outcome.firstVersion ?? 0,
-      nextExpectedVersion: outcome.nextExpectedVersion ?? 0,
-      positions: (outcome.positions ?? []).map((p) => BigInt(p)),
-      replayed: outcome.status === "replayed"
-    }
-  })
+  )

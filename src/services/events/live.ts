@@ -2,22 +2,23 @@
  * `EventStore` on the Hub's Postgres-compatible database (Postgres or PGlite).
  */
 import { SqlClient } from "@effect/sql"
-import { SqlError } from "@effect/sql/SqlError"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { Duration, Effect, Layer, Metric } from "effect"
 import type { HubConfig } from "../../config.js"
 import { Database } from "../database/Database.js"
-import { isUniqueViolation } from "../database/failures.js"
-import { appendStatement, validateBatch } from "./append.js"
+import { AppendRaced, appendStatement, validateBatch } from "./append.js"
 import { makeRunConsumer, readCheckpoint } from "./consumer.js"
 import { EventStore } from "./EventStore.js"
 import { makeFollow, POLL_INTERVAL } from "./follow.js"
 import { appendDurationMs, eventsAppended } from "./metrics.js"
 import { readAllStatements, readStreamStatements } from "./read.js"
-import type { ExpectedVersion, NewEvent, StreamId } from "./schema.js"
+import { type ExpectedVersion, InvalidEvent, type NewEvent, type StreamId } from "./schema.js"
 import { EVENTS_CHANNEL, makeWakeSignal } from "./wake.js"
 
-const isEventIdRace = (error: unknown): error is SqlError => error instanceof SqlError && isUniqueViolation(error)
+/** Event types beyond this many are still counted, just tagged on each append. */
+const MAX_CACHED_TYPE_COUNTERS = 1_000
+
+const isAppendRaced = (error: unknown): error is AppendRaced => error instanceof AppendRaced
 
 export interface EventStoreOptions {
   /** Longest a follower waits without a wake-up before reading again (default 1 s). */
@@ -33,31 +34,48 @@ export const makeEventStoreLayer = (
       const db = yield* Database
       const sql = yield* PgClient.PgClient
       const onPostgres = db.backend === "postgres"
-      const signal = yield* makeWakeSignal({ listen: onPostgres })
+      const signal = yield* makeWakeSignal({ crossInstance: onPostgres })
       const withSql = <A, E>(self: Effect.Effect<A, E, PgClient.PgClient | SqlClient.SqlClient>) =>
         self.pipe(Effect.provideService(PgClient.PgClient, sql), Effect.provideService(SqlClient.SqlClient, sql))
 
+      // One counter per event type, tagged once (tagging per append would allocate and hash a metric key each time).
+      const appendedByType = new Map<string, Metric.Metric.Counter<number>>()
+      const appendedCounter = (type: string) => {
+        let counter = appendedByType.get(type)
+        if (counter === undefined) {
+          counter = Metric.tagged(eventsAppended, "type", type)
+          if (appendedByType.size < MAX_CACHED_TYPE_COUNTERS) appendedByType.set(type, counter)
+        }
+        return counter
+      }
+      const countAppended = (events: ReadonlyArray<NewEvent>) =>
+        Effect.sync(() => {
+          for (const event of events) appendedCounter(event.type).unsafeUpdate(1, [])
+        })
+
+      const notifyChannel = onPostgres ? EVENTS_CHANNEL : null
       const append = (streamId: StreamId, events: ReadonlyArray<NewEvent>, expected: ExpectedVersion) =>
-        Effect.gen(function* () {
-          yield* validateBatch(events)
-          // On Postgres the statement also notifies followers in every instance (at commit).
-          const attempt = appendStatement(streamId, events, expected, { notifyChannel: onPostgres ? EVENTS_CHANNEL : null })
-          // Two appends racing with the same new event id: the loser retries once and then sees
-          // the winner's row (a replay, or EventIdReused).
-          const result = yield* db.guard(withSql(attempt.pipe(Effect.catchIf(isEventIdRace, () => attempt)))).pipe(
-            Effect.timed,
-            Effect.tap(([elapsed]) => Metric.update(appendDurationMs, Duration.toMillis(elapsed))),
-            Effect.map(([, result]) => result)
+        Effect.suspend((): ReturnType<EventStore["Type"]["append"]> => {
+          const batch = validateBatch(events)
+          if (batch instanceof InvalidEvent) return Effect.fail(batch)
+          const once = appendStatement(sql, streamId, batch, expected, { notifyChannel })
+          // Only if the row that refused the insert vanished before the replay check (an erasure in
+          // between): the next attempt sees the ids stored or absent. (catchIf, not Effect.retry: no
+          // schedule is built on the common path.)
+          const attempt = once.pipe(
+            Effect.catchIf(isAppendRaced, () => once),
+            Effect.catchIf(isAppendRaced, (raced) => Effect.die(raced))
           )
-          if (!result.replayed) {
-            const counts = new Map<string, number>()
-            for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1)
-            for (const [type, count] of counts) yield* Metric.incrementBy(Metric.tagged(eventsAppended, "type", type), count)
-            // Followers of this process wake now; if this ran inside a caller's transaction that has
-            // not committed yet, they find nothing and the commit's notification (or the poll) wakes them.
-            yield* signal.publish
-          }
-          return result
+          return db.guard(attempt).pipe(
+            Effect.timed,
+            Effect.flatMap(([elapsed, result]) => {
+              appendDurationMs.unsafeUpdate(Duration.toMillis(elapsed), [])
+              // Followers of this process wake now, other instances' soon. Inside a caller's transaction
+              // that has not committed yet they find nothing; its commit's notification (or the poll)
+              // wakes them again.
+              return result.replayed ? Effect.succeed(result) : Effect.as(Effect.zipRight(countAppended(events), signal.announce), result)
+            })
+          )
         })
 
       const readAll = (options: Parameters<typeof readAllStatements>[0] = {}) => db.guard(withSql(readAllStatements(options)))

@@ -321,6 +321,35 @@ for (const backend of backends) {
           expect(idsOf(events).slice(0, 2)).toEqual([e1.eventId, e2.eventId])
         }))
 
+      it.effect("20 concurrent sends of one new append (a client retrying before the answer): one appends, 19 replay it", () =>
+        Effect.gen(function*() {
+          const store = yield* EventStore
+          const s = stream()
+          const batch = [newEvent(TYPE, { n: 1 }), newEvent(TYPE, { n: 2 })]
+          const results = yield* Effect.forEach(range(1, 20), () => store.append(s, batch, "no_stream"), {
+            concurrency: "unbounded"
+          })
+          const [original, ...others] = [...results].sort((a, b) => Number(a.replayed) - Number(b.replayed))
+          expect(original).toMatchObject({ firstVersion: 1, nextExpectedVersion: 2, replayed: false })
+          expect(others).toHaveLength(19)
+          for (const other of others) expect(other).toEqual({ ...original, replayed: true })
+          expect(idsOf(yield* store.readStream(s))).toEqual(idsOf(batch))
+        }), 30_000)
+
+      it.effect("a stored id with other content is EventIdReused even when the expected version is stale too", () =>
+        Effect.gen(function*() {
+          const store = yield* EventStore
+          const s = stream()
+          const stored = newEvent(TYPE, { amount: 5 })
+          yield* store.append(s, [stored, newEvent(TYPE, { amount: 1 })], "no_stream")
+          const error = yield* Effect.flip(store.append(s, [{ ...stored, data: { amount: 7 } }], "no_stream"))
+          expect(error).toMatchObject({ _tag: "EventIdReused", eventId: stored.eventId })
+          // Fresh ids at a stale version: a plain conflict.
+          expect(yield* Effect.flip(store.append(s, newEvents(TYPE, 1), 1))).toEqual(
+            new ConcurrencyConflict({ streamId: s, expected: "1", actual: 2 })
+          )
+        }))
+
       it.effect("an event id already stored with other content is EventIdReused; nothing of the batch is written", () =>
         Effect.gen(function*() {
           const store = yield* EventStore
