@@ -20,7 +20,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { installCleanupHandlers, runCleanup } from "./lib/cleanup.js";
+import { installCleanupHandlers, runBenchMain } from "./lib/cleanup.js";
 import { flagFromEnv, positiveNumberFromEnv } from "./lib/env.js";
 import { runLoad, type LoadSummary } from "./lib/load.js";
 import { getFreePort, httpGet, type HttpGetResult } from "./lib/net.js";
@@ -259,22 +259,4 @@ const secondsPerTarget = (() => {
     return 13;
   }
 })();
-const watchdog = setTimeout(() => {
-  process.stderr.write("FAIL: bench:http exceeded its time budget; stopping servers\n");
-  void runCleanup().finally(() => process.exit(1));
-}, (3 * secondsPerTarget + 70) * 1000);
-watchdog.unref();
-
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  process.stderr.write(`FAIL: ${error instanceof Error ? error.message : String(error)}\n`);
-  exitCode = 1;
-} finally {
-  await runCleanup();
-  clearTimeout(watchdog);
-}
-process.exitCode = exitCode;
-// Do not let a stray handle (e.g. a lingering socket) keep the bench alive.
-setTimeout(() => process.exit(exitCode), 1_000).unref();
+await runBenchMain("bench:http", main, 3 * secondsPerTarget + 70);

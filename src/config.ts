@@ -4,6 +4,7 @@
  * with one line naming the variable, the problem and the expected form.
  */
 import { Config, ConfigError, ConfigProvider, Context, Effect, Either, Layer, LogLevel, Option, Redacted } from "effect"
+import { parseApiKey } from "./services/keys/format.js"
 
 export type Mode = "embedded" | "production"
 export type LogFormat = "json" | "pretty"
@@ -55,8 +56,17 @@ export interface HubSettings {
     readonly retentionDays: number
   }
   readonly auth: {
+    /** HS256 secret of end-user tokens; without it (embedded only) user tokens are refused. */
     readonly jwtSecret: Option.Option<Redacted.Redacted>
+    readonly jwtIssuer: string
+    readonly jwtAudience: string
+    /** The admin key created on first start when no key exists (required in production). */
     readonly bootstrapAdminKey: Option.Option<Redacted.Redacted>
+    readonly keyTtlDays: number
+    readonly keyExpiryWarningDays: number
+    /** How long a verified key is trusted from memory: the bound on revocation reaching other instances. */
+    readonly keyCacheSeconds: number
+    readonly keyRotationCheckSeconds: number
   }
   readonly telemetry: {
     readonly serviceName: string
@@ -210,7 +220,21 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   gdprSalt: secret("GDPR_ANONYMIZATION_SALT", 16),
   gdprRetentionDays: integer("GDPR_RETENTION_DAYS", 365, 1, 36500),
   jwtSecret: secret("JWT_SECRET", 32),
-  bootstrapAdminKey: secret("LUNA_BOOTSTRAP_ADMIN_KEY", 20),
+  jwtIssuer: text("JWT_ISSUER", "phoenix"),
+  jwtAudience: text("JWT_AUDIENCE", "luna-hub"),
+  bootstrapAdminKey: setting<Redacted.Redacted>(
+    "HUB_BOOTSTRAP_ADMIN_KEY",
+    "an API key of the form luna_<dev|staging|prod>_<38 base62 characters> with a valid checksum (npm run keys -- generate)",
+    (raw) => {
+      const parsed = parseApiKey(raw)
+      return typeof parsed === "string" ? bad(parsed === "checksum" ? "wrong checksum" : "malformed") : ok(Redacted.make(raw))
+    },
+    { secret: true }
+  ),
+  keyTtlDays: integer("API_KEY_TTL_DAYS", 90, 1, 3650),
+  keyExpiryWarningDays: integer("API_KEY_EXPIRY_WARNING_DAYS", 14, 0, 3650),
+  keyCacheSeconds: integer("API_KEY_CACHE_SECONDS", 5, 0, 300),
+  keyRotationCheckSeconds: integer("API_KEY_ROTATION_CHECK_SECONDS", 30, 1, 3600),
   serviceName: text("OTEL_SERVICE_NAME", "luna-hub"),
   otlpEndpoint: setting<string>("OTEL_EXPORTER_OTLP_ENDPOINT", "an http(s) URL", (raw) =>
     /^https?:\/\/\S+$/.test(raw) ? ok(raw) : bad("not an http(s) URL")),
@@ -254,10 +278,30 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
     },
     rateLimit: { enabled: s.rateLimitEnabled, redisUrl: s.rateLimitRedisUrl, failOpen: s.rateLimitFailOpen },
     gdpr: { enabled: s.gdprEnabled, anonymizationSalt: s.gdprSalt, retentionDays: s.gdprRetentionDays },
-    auth: { jwtSecret: s.jwtSecret, bootstrapAdminKey: s.bootstrapAdminKey },
+    auth: {
+      jwtSecret: s.jwtSecret,
+      jwtIssuer: s.jwtIssuer,
+      jwtAudience: s.jwtAudience,
+      bootstrapAdminKey: s.bootstrapAdminKey,
+      keyTtlDays: s.keyTtlDays,
+      keyExpiryWarningDays: s.keyExpiryWarningDays,
+      keyCacheSeconds: s.keyCacheSeconds,
+      keyRotationCheckSeconds: s.keyRotationCheckSeconds
+    },
     telemetry: { serviceName: s.serviceName, otlpEndpoint: s.otlpEndpoint },
     build: { commit: s.gitCommit, time: s.buildTime }
-  }))
+  })),
+  Config.mapOrFail((settings) => {
+    if (settings.mode !== "production") return Either.right(settings)
+    // Secrets never have a default in production (DATABASE_URL set).
+    const missing = [
+      Option.isNone(settings.auth.jwtSecret) ? "JWT_SECRET" : undefined,
+      Option.isNone(settings.auth.bootstrapAdminKey) ? "HUB_BOOTSTRAP_ADMIN_KEY" : undefined
+    ].filter((name): name is string => name !== undefined)
+    return missing.length === 0
+      ? Either.right(settings)
+      : Either.left(ConfigError.InvalidData([], `${missing.join(" and ")} must be set in production (DATABASE_URL is set)`))
+  })
 )
 
 /** The settings, read once; every service reads them through this tag. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, LogLevel, Option, Redacted } from "effect"
 import { describeConfigError, loadSettings } from "../src/config.js"
+import { TEST_ADMIN_KEY } from "./support/auth.js"
 
 const load = (env: Record<string, string>) => Effect.either(loadSettings(env))
 
@@ -37,6 +38,7 @@ describe("config", () => {
         REDIS_URL: "redis://:pw@cache:6379",
         REDIS_PASSWORD: "pw",
         JWT_SECRET: "x".repeat(32),
+        HUB_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
         REDIS_TIMEOUT: "2.5",
         LOG_LEVEL: "debug",
         LOG_FORMAT: "pretty",
@@ -63,7 +65,12 @@ describe("config", () => {
     [{ PORT: "70000" }, 'PORT="70000": out of range'],
     [{ CORS_ORIGINS: "cv.phoenix.example" }, 'CORS_ORIGINS="cv.phoenix.example": "cv.phoenix.example" is not an origin'],
     [{ REDIS_URL: "http://cache:6379" }, "REDIS_URL=<redacted>: unsupported scheme http:; expected a URL starting with redis:// or rediss://"],
-    [{ JWT_SECRET: "short" }, "JWT_SECRET=<redacted>: too short; expected a secret of at least 32 characters"]
+    [{ JWT_SECRET: "short" }, "JWT_SECRET=<redacted>: too short; expected a secret of at least 32 characters"],
+    [{ HUB_BOOTSTRAP_ADMIN_KEY: "luna_dev_nope" }, "HUB_BOOTSTRAP_ADMIN_KEY=<redacted>: malformed; expected an API key"],
+    [{ HUB_BOOTSTRAP_ADMIN_KEY: `${TEST_ADMIN_KEY.slice(0, -1)}${TEST_ADMIN_KEY.endsWith("A") ? "B" : "A"}` }, "HUB_BOOTSTRAP_ADMIN_KEY=<redacted>: wrong checksum"],
+    [{ API_KEY_CACHE_SECONDS: "301" }, 'API_KEY_CACHE_SECONDS="301": out of range'],
+    [{ DATABASE_URL: "postgres://db/luna" }, "JWT_SECRET and HUB_BOOTSTRAP_ADMIN_KEY must be set in production"],
+    [{ DATABASE_URL: "postgres://db/luna", JWT_SECRET: "x".repeat(32) }, "HUB_BOOTSTRAP_ADMIN_KEY must be set in production"]
   ] as const)("a bad value names the variable, the problem and the expected form: %o", ([env, expected]) =>
     Effect.gen(function* () {
       const line = yield* errorLine(env)

@@ -81,3 +81,29 @@ export const installCleanupHandlers = (): void => {
     });
   }
 };
+
+/**
+ * Runs a benchmark's `main` under a watchdog of `budgetSeconds`, cleans up whatever happens, and
+ * exits with main's code (1 on a throw or past the budget).
+ */
+export const runBenchMain = async (name: string, main: () => Promise<number>, budgetSeconds: number): Promise<void> => {
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`FAIL: ${name} exceeded its time budget; stopping servers\n`);
+    void runCleanup().finally(() => process.exit(1));
+  }, budgetSeconds * 1000);
+  watchdog.unref();
+
+  let exitCode = 1;
+  try {
+    exitCode = await main();
+  } catch (error) {
+    process.stderr.write(`FAIL: ${describe(error)}\n`);
+    exitCode = 1;
+  } finally {
+    await runCleanup();
+    clearTimeout(watchdog);
+  }
+  process.exitCode = exitCode;
+  // Do not let a stray handle (e.g. a lingering socket) keep the bench alive.
+  setTimeout(() => process.exit(exitCode), 1_000).unref();
+};

@@ -4,12 +4,15 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { PACKAGE } from "../package-info.js"
 import { EventsApi } from "./events.js"
+import { KeySelfApi, KeysApi } from "./keys.js"
 import { MonitoringApi } from "./monitoring.js"
 import { documentErrorEnvelope } from "./openapi.js"
 
 export class LunaApi extends HttpApi.make("luna-hub")
   .add(MonitoringApi)
   .add(EventsApi)
+  .add(KeysApi)
+  .add(KeySelfApi)
   .annotateContext(
     OpenApi.annotations({
       title: "Luna Hub",

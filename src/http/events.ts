@@ -1,9 +1,10 @@
 /**
  * Event store endpoints: the HTTP contract. Handlers are in events-handlers.ts.
- * Admin-only once the auth issue lands; bigint fields (positions, transaction ids) travel as strings.
+ * Admin only; bigint fields (positions, transaction ids) travel as strings.
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
+import { Access, AccessAnnotation } from "../services/auth/schema.js"
 import { ServiceUnavailable } from "../services/common/errors.js"
 import {
   CheckpointString,
@@ -15,6 +16,7 @@ import {
   StreamId,
   StreamNotFound
 } from "../services/events/schema.js"
+import { Authentication } from "./authentication.js"
 import { envelope } from "./envelope.js"
 
 /** Most event types one `type` filter may list. */
@@ -62,7 +64,7 @@ export const ReadStreamParams = Schema.Struct({
 })
 
 const BIGINTS_AS_STRINGS = "Positions and transaction ids are 64-bit: they are encoded as decimal strings."
-const ADMIN_ONLY = "Admin only (the check arrives with API keys)."
+const ADMIN_ONLY = "Admin only."
 
 export class EventsApi extends HttpApiGroup.make("events")
   .add(
@@ -93,6 +95,8 @@ export class EventsApi extends HttpApiGroup.make("events")
           `version, forward or backward. 404 when nothing was ever appended to it. ${BIGINTS_AS_STRINGS} ${ADMIN_ONLY}`
       )
   )
+  .middleware(Authentication)
+  .annotate(AccessAnnotation, Access.admin)
   .prefix("/admin/events")
   .annotate(OpenApi.Title, "Events")
   .annotate(OpenApi.Description, "The unified event store: every fact the Hub records, readable by stream or in global order.")

@@ -8,7 +8,9 @@ import { Effect, Layer } from "effect"
 import { RpcRoutes } from "../rpc/server.js"
 import { PrometheusMetrics } from "../services/monitoring/prometheus.js"
 import { LunaApi } from "./api.js"
+import { AuthenticationLive } from "./authentication.js"
 import { EventsHttpLive } from "./events-handlers.js"
+import { KeySelfHttpLive, KeysHttpLive } from "./keys-handlers.js"
 import { MonitoringHttpLive } from "./monitoring-handlers.js"
 import { PROMETHEUS_CONTENT_TYPE } from "./monitoring.js"
 import { RouteLabel } from "./route-label.js"
@@ -17,7 +19,7 @@ export const OPENAPI_PATH = "/openapi.json"
 export const DOCS_PATH = "/docs"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(LunaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([MonitoringHttpLive, EventsHttpLive])
+  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: LunaApi, path: DOCS_PATH })

@@ -6,7 +6,9 @@ import { Layer } from "effect"
 import { HubRoutes } from "../http/routes.js"
 import { HubHttpServer } from "../http/server.js"
 import type { DatabaseServices } from "../services/database/live.js"
+import { AuthLive } from "../services/auth/live.js"
 import { EventStoreLive } from "../services/events/live.js"
+import { ApiKeysLive } from "../services/keys/live.js"
 import { BuildInfo } from "../services/monitoring/build-info.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
 import { MonitoringLive } from "../services/monitoring/live.js"
@@ -16,7 +18,9 @@ import type { RedisStore } from "../services/redis/RedisStore.js"
 export type Infrastructure = DatabaseServices | RedisStore
 
 /** Every concern's service, built on the infrastructure. */
-export const ServiceLayers = Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive).pipe(
+export const ServiceLayers = AuthLive.pipe(
+  Layer.provideMerge(ApiKeysLive),
+  Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive)),
   Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer))
 )
 

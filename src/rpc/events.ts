@@ -4,6 +4,7 @@
  */
 import { Rpc, RpcGroup } from "@effect/rpc"
 import { Schema } from "effect"
+import { Access, AccessAnnotation } from "../services/auth/schema.js"
 import { ServiceUnavailable } from "../services/common/errors.js"
 import {
   Checkpoint,
@@ -15,6 +16,7 @@ import {
   StreamId,
   StreamNotFound
 } from "../services/events/schema.js"
+import { RpcAuthentication } from "./authentication.js"
 
 export const ReadStreamRequest = Schema.Struct({ streamId: StreamId, ...ReadStreamOptions.fields })
 
@@ -28,4 +30,7 @@ export class EventsRpcs extends RpcGroup.make(
   Rpc.make("ReadStream", { payload: ReadStreamRequest, success: Schema.Array(RecordedEvent), error: Schema.Union(StreamNotFound, ServiceUnavailable) }),
   Rpc.make("ReadAll", { payload: ReadAllOptions, success: ReadAllPage, error: ServiceUnavailable }),
   Rpc.make("Follow", { payload: FollowRequest, success: RecordedEvent, error: ServiceUnavailable, stream: true })
-).prefix("Events.") {}
+)
+  .prefix("Events.")
+  .middleware(RpcAuthentication)
+  .annotateRpcs(AccessAnnotation, Access.admin) {}

@@ -1,6 +1,7 @@
 /** Every RPC group the Hub serves, merged: what the server mounts and the client speaks. */
 import { EventsRpcs } from "./events.js"
+import { KeySelfRpcs, KeysRpcs } from "./keys.js"
 import { MonitoringRpcs } from "./monitoring.js"
 
-export const HubRpcs = MonitoringRpcs.merge(EventsRpcs)
+export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs)
 export type HubRpcs = typeof HubRpcs

@@ -3,47 +3,19 @@
  * on stdout, and the refusal of a data dir held by a running Hub.
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
-import { once } from "node:events"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { runCommand } from "../support/commands.js"
 import { startHub } from "../support/process.js"
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-const COMMAND = path.join(ROOT, "src/commands/events-import.ts")
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "luna-import-cmd-"))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 const dataDir = path.join(tmp, "data")
 
-/** Settings that would leak into the child from the developer's shell, removed. */
-const INHERITED_SETTINGS = ["DATABASE_URL", "REDIS_URL", "PORT", "HOST", "DATA_DIR", "LOG_FORMAT", "LOG_LEVEL"]
-
-interface Finished {
-  readonly code: number | null
-  readonly stdout: ReadonlyArray<string>
-  readonly stderr: ReadonlyArray<string>
-}
-
-const runImport = async (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Promise<Finished> => {
-  const base = { ...process.env }
-  for (const key of INHERITED_SETTINGS) delete base[key]
-  const child = spawn(process.execPath, ["--import", "tsx", COMMAND, ...args], {
-    cwd: ROOT,
-    env: { ...base, DATA_DIR: dataDir, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")))
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")))
-  const [code] = (await once(child, "exit")) as [number | null]
-  const lines = (text: string) => text.split("\n").filter((l) => l.length > 0)
-  return { code, stdout: lines(stdout), stderr: lines(stderr) }
-}
+const runImport = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
+  runCommand("events-import.ts", args, { DATA_DIR: dataDir, ...env })
 
 const writeLines = (name: string, lines: ReadonlyArray<string>): string => {
   const file = path.join(tmp, name)

@@ -1,10 +1,11 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Chunk, DateTime, Effect, Either, Fiber, Layer, Option, Queue, Stream } from "effect"
 import { randomUUID } from "node:crypto"
-import { HubClient } from "../../src/rpc/client.js"
+import { HubClient, type HubClientOptions } from "../../src/rpc/client.js"
 import { ServiceUnavailable } from "../../src/services/common/errors.js"
 import { EventStore } from "../../src/services/events/EventStore.js"
 import { type NewEvent, type RecordedEvent, StreamId, StreamNotFound } from "../../src/services/events/schema.js"
+import { TEST_ADMIN_KEY } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
 import { eventually } from "../support/database.js"
 import { call, TestHub, testHubLayer } from "../support/hub.js"
@@ -18,11 +19,11 @@ const transports = [
 
 /** The exported client, pointed at the test Hub. */
 const withClient = <A, E, R>(
-  make: (options: { url: string }) => Layer.Layer<HubClient>,
+  make: (options: HubClientOptions) => Layer.Layer<HubClient>,
   use: (hub: HubClient["Type"]) => Effect.Effect<A, E, R>
 ) =>
   Effect.flatMap(TestHub, (testHub) =>
-    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url })), (context) => use(context.unsafeMap.get(HubClient.key) as HubClient["Type"])))
+    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url, credential: TEST_ADMIN_KEY })), (context) => use(context.unsafeMap.get(HubClient.key) as HubClient["Type"])))
   )
 
 /** Migrations run in the background: the event store answers once the Hub is ready. */

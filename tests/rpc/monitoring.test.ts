@@ -1,7 +1,8 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Cause, Chunk, Effect, Either, Exit, Layer, Option, Stream } from "effect"
-import { HubClient } from "../../src/rpc/client.js"
+import { HubClient, type HubClientOptions } from "../../src/rpc/client.js"
 import { NotReady } from "../../src/services/monitoring/schema.js"
+import { TEST_ADMIN_KEY } from "../support/auth.js"
 import { backendsUnderTest } from "../support/backends.js"
 import { eventually } from "../support/database.js"
 import { TestHub, testHubLayer } from "../support/hub.js"
@@ -14,9 +15,9 @@ const transports = [
 ] as const
 
 /** The exported client, pointed at the test Hub. */
-const withClient = <A, E>(make: (options: { url: string }) => Layer.Layer<HubClient>, use: (hub: HubClient["Type"]) => Effect.Effect<A, E>) =>
+const withClient = <A, E>(make: (options: HubClientOptions) => Layer.Layer<HubClient>, use: (hub: HubClient["Type"]) => Effect.Effect<A, E>) =>
   Effect.flatMap(TestHub, (testHub) =>
-    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url })), (context) => use(context.unsafeMap.get(HubClient.key) as HubClient["Type"])))
+    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url, credential: TEST_ADMIN_KEY })), (context) => use(context.unsafeMap.get(HubClient.key) as HubClient["Type"])))
   )
 
 for (const backend of backends) {

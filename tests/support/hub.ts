@@ -4,12 +4,15 @@
  * optional extra routes, a cuttable proxy in front of the database and captured log lines.
  */
 import { type HttpLayerRouter } from "@effect/platform"
-import { Context, Effect, Layer, Logger, Option, type Scope } from "effect"
+import { type Clock, Context, Effect, Layer, Logger, Option, type Scope } from "effect"
 import { ListeningAddress } from "../../src/http/server.js"
 import { makeHub } from "../../src/layers/hub.js"
 import { jsonLogger } from "../../src/services/logging/logger.js"
+import { awaitMigrated } from "../../src/services/database/live.js"
+import { ApiKeys } from "../../src/services/keys/ApiKeys.js"
+import { TEST_ADMIN_KEY } from "./auth.js"
 import type { BackendName } from "./backends.js"
-import { databaseLayer, tcpProxy, type TcpProxy } from "./database.js"
+import { databaseLayer, eventually, tcpProxy, type TcpProxy } from "./database.js"
 import { redisLayer } from "./redis.js"
 
 export interface TestHubOptions {
@@ -19,6 +22,8 @@ export interface TestHubOptions {
   readonly databaseProxy?: boolean
   /** Extra routes served beside the Hub's (e.g. one that dies, to test the edge). */
   readonly routes?: Layer.Layer<never, never, HttpLayerRouter.HttpRouter>
+  /** The Hub's clock (default: the live one), e.g. an `adjustableClock()`. */
+  readonly clock?: Clock.Clock
 }
 
 export interface TestHubService {
@@ -60,9 +65,18 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
           }
         }))
       )
-      return testHub.pipe(
+      // The bootstrap admin key (TEST_ADMIN_KEY) is installed in the background once migrated:
+      // tests start when it exists.
+      const bootstrapped = Layer.effectDiscard(
+        Effect.zipRight(
+          awaitMigrated,
+          Effect.flatMap(ApiKeys, (keys) => eventually(Effect.orDie(keys.list), (list) => list.length > 0, "30 seconds"))
+        )
+      )
+      return Layer.merge(testHub, bootstrapped).pipe(
         Layer.provideMerge(hub),
-        Layer.provide(Logger.replace(Logger.defaultLogger, logger))
+        Layer.provide(Logger.replace(Logger.defaultLogger, logger)),
+        Layer.provide(options.clock === undefined ? Layer.empty : Layer.setClock(options.clock))
       )
     })
   )
@@ -74,11 +88,19 @@ export interface HttpAnswer {
   readonly json: unknown
 }
 
-/** One HTTP request to the test Hub (plain fetch: what a Phoenix app does). */
+/**
+ * One HTTP request to the test Hub (plain fetch: what a Phoenix app does), as the bootstrap admin
+ * unless `init.headers` sets its own `authorization`. `callAs` picks the credential (none: undefined).
+ */
 export const call = (path: string, init: RequestInit = {}): Effect.Effect<HttpAnswer, never, TestHub> =>
+  callAs(TEST_ADMIN_KEY, path, init)
+
+export const callAs = (credential: string | undefined, path: string, init: RequestInit = {}): Effect.Effect<HttpAnswer, never, TestHub> =>
   Effect.flatMap(TestHub, (hub) =>
     Effect.promise(async () => {
-      const response = await fetch(`${hub.url}${path}`, init)
+      const headers = new Headers(init.headers)
+      if (credential !== undefined && !headers.has("authorization")) headers.set("authorization", `Bearer ${credential}`)
+      const response = await fetch(`${hub.url}${path}`, { ...init, headers })
       const text = await response.text()
       let json: unknown = undefined
       try {

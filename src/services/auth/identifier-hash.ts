@@ -1,0 +1,17 @@
+/**
+ * Security log lines name keys and users by a keyed hash (HMAC-SHA256), never in clear: lines can
+ * still be correlated with each other, and with a known id by whoever holds the key, but a leaked
+ * log does not list who called. The key is GDPR_ANONYMIZATION_SALT when set (stable across
+ * restarts and instances), else a random key for this process.
+ */
+import { Option, Redacted } from "effect"
+import { createHmac, randomBytes } from "node:crypto"
+
+const PROCESS_KEY = randomBytes(32)
+
+export type IdentifierHasher = (identifier: string) => string
+
+export const makeIdentifierHasher = (salt: Option.Option<Redacted.Redacted>): IdentifierHasher => {
+  const key = Option.match(salt, { onNone: () => PROCESS_KEY, onSome: (s) => Buffer.from(Redacted.value(s)) })
+  return (identifier) => createHmac("sha256", key).update(identifier).digest("base64url").slice(0, 16)
+}
