@@ -11,7 +11,7 @@ import type { ServiceUnavailable } from "../common/errors.js"
 import { type Principal, Unauthorized } from "../auth/schema.js"
 import { hashApiKey, parseApiKey } from "./format.js"
 import { keyVerifications } from "./metrics.js"
-import { effectiveStatus } from "./status.js"
+import { effectiveStatus, type KeyTimes } from "./status.js"
 import { type KeyRow, timesOf } from "./store.js"
 
 /** Bounds memory whatever keys are presented. */
@@ -59,8 +59,9 @@ type KeyPrincipal = Extract<Principal, { kind: "key" }>
 
 interface Cached {
   readonly row: KeyRow
-  /** Built once per load: what a verification of this key answers. */
+  /** Built once per load: what a verification of this key answers, and the times it is checked against. */
   readonly principal: KeyPrincipal
+  readonly times: KeyTimes
   readonly loadedAtMs: number
 }
 
@@ -73,7 +74,12 @@ export const makeVerifier = (cacheTtlMs: number, hooks: VerifierHooks) => {
   const cache = new Map<string, Cached>()
 
   const remember = (presented: string, row: KeyRow, nowMs: number): Cached => {
-    const entry: Cached = { row, principal: { kind: "key", keyId: row.key_id, env: row.env, scopes: row.scopes }, loadedAtMs: nowMs }
+    const entry: Cached = {
+      row,
+      principal: { kind: "key", keyId: row.key_id, env: row.env, scopes: row.scopes },
+      times: timesOf(row),
+      loadedAtMs: nowMs
+    }
     if (cacheTtlMs <= 0) return entry
     cache.delete(presented)
     if (cache.size >= MAX_CACHED_KEYS) {
@@ -86,7 +92,7 @@ export const makeVerifier = (cacheTtlMs: number, hooks: VerifierHooks) => {
 
   /** The status is recomputed from the clock on every call: an overlap or an expiry ends on time. */
   const answer = (entry: Cached, nowMs: number): Effect.Effect<KeyPrincipal, Unauthorized> => {
-    const status = effectiveStatus(timesOf(entry.row), nowMs)
+    const status = effectiveStatus(entry.times, nowMs)
     if (status === "expired" || status === "revoked") {
       return Effect.zipRight(hooks.refused(entry.row, status, nowMs), Effect.fail(refuse(status)))
     }
