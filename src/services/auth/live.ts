@@ -6,8 +6,7 @@ import { ApiKeys } from "../keys/ApiKeys.js"
 import { looksLikeApiKey } from "../keys/format.js"
 import type { Scope } from "../keys/schema.js"
 import { Auth } from "./Auth.js"
-import { refusal } from "../keys/verifier.js"
-import { type AccessPolicy, Forbidden, type Principal, type Unauthorized } from "./schema.js"
+import { type AccessPolicy, Forbidden, type Principal, refusal, type Unauthorized } from "./schema.js"
 import { makeTokenVerifier } from "./tokens.js"
 
 const holdsAny = (held: ReadonlyArray<Scope>, wanted: ReadonlyArray<Scope>): boolean =>

@@ -75,6 +75,18 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
   }
 }
 
+/** One refusal per reason, built once: a refusal is on the path of every bad request. */
+const REFUSALS: { readonly [R in UnauthorizedReason]: Unauthorized } = {
+  missing: new Unauthorized({ reason: "missing" }),
+  malformed: new Unauthorized({ reason: "malformed" }),
+  unknown: new Unauthorized({ reason: "unknown" }),
+  expired: new Unauthorized({ reason: "expired" }),
+  revoked: new Unauthorized({ reason: "revoked" }),
+  invalid_token: new Unauthorized({ reason: "invalid_token" })
+}
+
+export const refusal = (reason: UnauthorizedReason): Unauthorized => REFUSALS[reason]
+
 export class Forbidden extends Schema.TaggedError<Forbidden>()(
   "Forbidden",
   { reason: Schema.String },

@@ -5,8 +5,7 @@
  */
 import { Effect, Option, Redacted } from "effect"
 import { jwtVerify, SignJWT } from "jose"
-import { refusal } from "../keys/verifier.js"
-import type { Unauthorized } from "./schema.js"
+import { refusal, type Unauthorized } from "./schema.js"
 
 /** The user ids a token may name: the same shape the routes accept. */
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/

@@ -8,7 +8,7 @@
  */
 import { Effect, Metric, Option } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"
-import { type Principal, Unauthorized } from "../auth/schema.js"
+import { type Principal, refusal, type Unauthorized } from "../auth/schema.js"
 import { hashApiKey, parseApiKey } from "./format.js"
 import { keyVerifications } from "./metrics.js"
 import { effectiveStatus, type KeyTimes } from "./status.js"
@@ -38,21 +38,10 @@ const count = (outcome: Outcome): void => {
   counter.unsafeUpdate(1, [])
 }
 
-/** One refusal per reason, built once: a refusal is on the path of every bad request. */
-const REFUSALS: { readonly [R in Unauthorized["reason"]]: Unauthorized } = {
-  missing: new Unauthorized({ reason: "missing" }),
-  malformed: new Unauthorized({ reason: "malformed" }),
-  unknown: new Unauthorized({ reason: "unknown" }),
-  expired: new Unauthorized({ reason: "expired" }),
-  revoked: new Unauthorized({ reason: "revoked" }),
-  invalid_token: new Unauthorized({ reason: "invalid_token" })
-}
-
-export const refusal = (reason: Unauthorized["reason"]): Unauthorized => REFUSALS[reason]
 
 const refuse = (reason: Unauthorized["reason"]) => {
   count(reason)
-  return REFUSALS[reason]
+  return refusal(reason)
 }
 
 type KeyPrincipal = Extract<Principal, { kind: "key" }>
