@@ -1,13 +1,14 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { actorOf, CurrentPrincipal, keyIdOf } from "../services/auth/schema.js"
+import { actorOf, keyIdOf } from "../services/auth/schema.js"
 import { ApiKeys } from "../services/keys/ApiKeys.js"
 import { LunaApi } from "./api.js"
+import { requestPrincipal } from "./authentication.js"
 
 export const KeysHttpLive = HttpApiBuilder.group(LunaApi, "keys", (handlers) =>
   Effect.gen(function* () {
     const keys = yield* ApiKeys
-    const actor = Effect.map(CurrentPrincipal, actorOf)
+    const actor = Effect.map(requestPrincipal, actorOf)
     return handlers
       .handle("create", ({ payload }) => Effect.flatMap(actor, (by) => keys.create(payload, by)))
       .handle("list", () => keys.list)
@@ -23,7 +24,7 @@ export const KeysHttpLive = HttpApiBuilder.group(LunaApi, "keys", (handlers) =>
 export const KeySelfHttpLive = HttpApiBuilder.group(LunaApi, "keySelf", (handlers) =>
   Effect.gen(function* () {
     const keys = yield* ApiKeys
-    const self = Effect.map(CurrentPrincipal, keyIdOf)
+    const self = Effect.map(requestPrincipal, keyIdOf)
     return handlers
       // The key exists: it was just verified.
       .handle("self", () => Effect.flatMap(self, (keyId) => Effect.catchTag(keys.get(keyId), "KeyNotFound", Effect.die)))
