@@ -68,6 +68,11 @@ export interface HubSettings {
     readonly keyCacheSeconds: number
     readonly keyRotationCheckSeconds: number
   }
+  /** Production: this process's address as an @effect/cluster runner (other runners connect to it). */
+  readonly cluster: {
+    readonly runnerHost: string
+    readonly runnerPort: number
+  }
   readonly telemetry: {
     readonly serviceName: string
     readonly otlpEndpoint: Option.Option<string>
@@ -235,6 +240,8 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   keyExpiryWarningDays: integer("API_KEY_EXPIRY_WARNING_DAYS", 14, 0, 3650),
   keyCacheSeconds: integer("API_KEY_CACHE_SECONDS", 5, 0, 300),
   keyRotationCheckSeconds: integer("API_KEY_ROTATION_CHECK_SECONDS", 30, 1, 3600),
+  runnerHost: text("CLUSTER_RUNNER_HOST", "127.0.0.1"),
+  runnerPort: integer("CLUSTER_RUNNER_PORT", 34431, 1, 65535),
   serviceName: text("OTEL_SERVICE_NAME", "luna-hub"),
   otlpEndpoint: setting<string>("OTEL_EXPORTER_OTLP_ENDPOINT", "an http(s) URL", (raw) =>
     /^https?:\/\/\S+$/.test(raw) ? ok(raw) : bad("not an http(s) URL")),
@@ -288,6 +295,7 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
       keyCacheSeconds: s.keyCacheSeconds,
       keyRotationCheckSeconds: s.keyRotationCheckSeconds
     },
+    cluster: { runnerHost: s.runnerHost, runnerPort: s.runnerPort },
     telemetry: { serviceName: s.serviceName, otlpEndpoint: s.otlpEndpoint },
     build: { commit: s.gitCommit, time: s.buildTime }
   })),

@@ -3,6 +3,7 @@
  */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { PACKAGE } from "../package-info.js"
+import { EnergyAdminApi, EnergyApi } from "./energy.js"
 import { EventsApi } from "./events.js"
 import { KeySelfApi, KeysApi } from "./keys.js"
 import { MonitoringApi } from "./monitoring.js"
@@ -13,6 +14,8 @@ export class LunaApi extends HttpApi.make("luna-hub")
   .add(EventsApi)
   .add(KeysApi)
   .add(KeySelfApi)
+  .add(EnergyApi)
+  .add(EnergyAdminApi)
   .annotateContext(
     OpenApi.annotations({
       title: "Luna Hub",

@@ -7,6 +7,8 @@ import { HubRoutes } from "../http/routes.js"
 import { HubHttpServer } from "../http/server.js"
 import type { DatabaseServices } from "../services/database/live.js"
 import { AuthLive } from "../services/auth/live.js"
+import { ClusterLive } from "../services/cluster/live.js"
+import { EnergyLive } from "../services/energy/live.js"
 import { EventStoreLive } from "../services/events/live.js"
 import { ApiKeysLive } from "../services/keys/live.js"
 import { BuildInfo } from "../services/monitoring/build-info.js"
@@ -18,10 +20,11 @@ import type { RedisStore } from "../services/redis/RedisStore.js"
 export type Infrastructure = DatabaseServices | RedisStore
 
 /** Every concern's service, built on the infrastructure. */
-export const ServiceLayers = AuthLive.pipe(
-  Layer.provideMerge(ApiKeysLive),
+export const ServiceLayers = Layer.merge(AuthLive.pipe(Layer.provideMerge(ApiKeysLive)), EnergyLive).pipe(
   Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive)),
-  Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer))
+  Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer)),
+  // The actor runtime the energy accounts run on (in memory on PGlite, runners over Postgres).
+  Layer.provideMerge(ClusterLive)
 )
 
 /** The whole Hub on `infrastructure`; tests may serve extra routes beside the Hub's own. */

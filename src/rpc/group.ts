@@ -1,7 +1,8 @@
 /** Every RPC group the Hub serves, merged: what the server mounts and the client speaks. */
+import { EnergyRpcs } from "./energy.js"
 import { EventsRpcs } from "./events.js"
 import { KeySelfRpcs, KeysRpcs } from "./keys.js"
 import { MonitoringRpcs } from "./monitoring.js"
 
-export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs)
+export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs)
 export type HubRpcs = typeof HubRpcs

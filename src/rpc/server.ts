@@ -5,6 +5,7 @@ import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Layer } from "effect"
 import { HubRpcs } from "./group.js"
 import { RpcAuthenticationLive } from "./authentication.js"
+import { EnergyRpcLive } from "./energy-handlers.js"
 import { EventsRpcLive } from "./events-handlers.js"
 import { KeySelfRpcLive, KeysRpcLive } from "./keys-handlers.js"
 import { MonitoringRpcLive } from "./monitoring-handlers.js"
@@ -12,7 +13,7 @@ import { MonitoringRpcLive } from "./monitoring-handlers.js"
 export const RPC_HTTP_PATH = "/rpc"
 export const RPC_WS_PATH = "/rpc/ws"
 
-const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, RpcAuthenticationLive)
+const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, RpcAuthenticationLive)
 
 export const RpcRoutes = Layer.mergeAll(
   RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(

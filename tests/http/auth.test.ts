@@ -58,13 +58,19 @@ const policyOf = (endpoint: Endpoint): AccessPolicy["kind"] | undefined => Optio
 const adminEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "admin")
 const serviceEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "service")
 const userEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "user")
+const sharedEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "authenticated")
 const namesUser = (endpoint: Endpoint) => endpoint.path.includes(":userId")
 
 /** Valid values for path parameters, by name; `userId` is the user the request is about. */
 const samplePathValue = (name: string, userId: string): string => {
   switch (name) {
     case "keyId":
+    case "reservationId":
       return randomUUID()
+    case "action":
+      return "matrix_action"
+    case "plan":
+      return "pack"
     case "streamId":
       return "account:u-1"
     case "userId":
@@ -163,12 +169,14 @@ for (const backend of backends) {
         for (const key of PUBLIC_ENDPOINTS) expect(keys.has(key), `${key} is in PUBLIC_ENDPOINTS but not an endpoint`).toBe(true)
       })
 
-      it("every path naming :userId has the user policy, and every user-policy endpoint names :userId", () => {
-        for (const endpoint of endpoints.filter(namesUser)) {
-          expect(policyOf(endpoint), `${endpoint.key} names a user but its policy is not \`user\``).toBe("user")
+      it("every user-policy endpoint names :userId, and a path naming :userId is never open to every key or token", () => {
+        // The IDOR matrix below covers the user routes; service and admin ones refuse user tokens outright.
+        for (const endpoint of userEndpoints) {
+          expect(namesUser(endpoint), `${endpoint.key} has the user policy but names no :userId`).toBe(true)
         }
-        // The IDOR matrix below covers exactly these: it grows with the user routes.
-        expect(userEndpoints.map((e) => e.key)).toEqual(protectedEndpoints.filter(namesUser).map((e) => e.key))
+        for (const endpoint of endpoints.filter(namesUser)) {
+          expect(["user", "service", "admin"], `${endpoint.key} names a user but its policy is ${policyOf(endpoint)}`).toContain(policyOf(endpoint))
+        }
       })
 
       it.effect("without credentials every protected endpoint answers 401 Unauthorized (missing)", () =>
@@ -273,7 +281,7 @@ for (const backend of backends) {
 
       it.effect("service endpoints refuse a user token and a key without their scopes with 403, and let service and admin keys through", () =>
         Effect.gen(function* () {
-          // Empty until service routes exist.
+          expect(serviceEndpoints.length).toBeGreaterThan(0)
           const user = yield* Effect.promise(() => userToken("u-self"))
           const service = yield* createKey(["service"])
           for (const endpoint of serviceEndpoints) {
@@ -291,13 +299,27 @@ for (const backend of backends) {
 
       it.effect("user endpoints: a user token reaches its own user only (IDOR), a service key reaches any", () =>
         Effect.gen(function* () {
-          // Empty until user routes exist; the policy test above keeps this list equal to the `:userId` routes.
+          expect(userEndpoints.length).toBeGreaterThan(0)
           const self = yield* Effect.promise(() => userToken("u-self"))
           const service = yield* createKey(["service"])
           for (const endpoint of userEndpoints) {
             expectForbidden(yield* request(self, endpoint, "u-other"), `${endpoint.key}: u-self's token naming u-other`)
             expectLetThrough(yield* request(self, endpoint, "u-self"), `${endpoint.key}: u-self's token naming u-self`)
             expectLetThrough(yield* request(service.key, endpoint, "u-other"), `${endpoint.key}: a service key naming u-other`)
+          }
+        }))
+
+      it.effect("shared (authenticated) endpoints let any key, whatever its scopes, and any user token through", () =>
+        Effect.gen(function* () {
+          expect(sharedEndpoints.length).toBeGreaterThan(0)
+          const user = yield* Effect.promise(() => userToken("u-self"))
+          const narrow = yield* createKey(["events:read"])
+          const service = yield* createKey(["service"])
+          for (const endpoint of sharedEndpoints) {
+            expect(namesUser(endpoint), `${endpoint.key} is shared but names a user`).toBe(false)
+            for (const [label, credential] of [["a user token", user], ["an events:read key", narrow.key], ["a service key", service.key], ["the admin key", TEST_ADMIN_KEY]]) {
+              expectLetThrough(yield* request(credential, endpoint), `${endpoint.key} with ${label}`)
+            }
           }
         }))
 

@@ -13,6 +13,7 @@ import { ApiKeys } from "../../src/services/keys/ApiKeys.js"
 import { TEST_ADMIN_KEY } from "./auth.js"
 import type { BackendName } from "./backends.js"
 import { databaseLayer, eventually, tcpProxy, type TcpProxy } from "./database.js"
+import { runnerPortEnv } from "./energy.js"
 import { redisLayer } from "./redis.js"
 
 export interface TestHubOptions {
@@ -47,8 +48,10 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
               return { host: "127.0.0.1", port: p.port }
             })
         : undefined
+      // Over Postgres each Hub is a cluster runner listening on a port of its own.
+      const runner = yield* runnerPortEnv
       const database = databaseLayer(backend, {
-        env: { PORT: "0", HOST: "127.0.0.1", ...options.env },
+        env: { PORT: "0", HOST: "127.0.0.1", ...runner, ...options.env },
         layer: route === undefined ? {} : { route },
         logger
       })

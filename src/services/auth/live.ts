@@ -24,6 +24,8 @@ export const decide = (principal: Principal, policy: AccessPolicy, userId: strin
         : new Forbidden({ reason: "this endpoint needs an API key with the admin scope" })
     case "anyKey":
       return principal.kind === "key" ? undefined : new Forbidden({ reason: "this endpoint needs an API key" })
+    case "authenticated":
+      return undefined
     case "service":
       if (principal.kind === "user") return new Forbidden({ reason: "this endpoint needs a service API key" })
       return holdsAny(principal.scopes, policy.scopes)

@@ -28,16 +28,19 @@ export const actorOf = (principal: Principal): string =>
  * - `user`: the user named by the request's `userId` (path or payload) with their own token, or a
  *   key as for `service`.
  * - `anyKey`: any working API key, whatever its scopes (what a key may ask about itself).
+ * - `authenticated`: any working key or any valid user token (shared, non-personal reference data).
  */
 export type AccessPolicy =
   | { readonly kind: "admin" }
   | { readonly kind: "anyKey" }
+  | { readonly kind: "authenticated" }
   | { readonly kind: "service"; readonly scopes: ReadonlyArray<Scope> }
   | { readonly kind: "user"; readonly scopes: ReadonlyArray<Scope> }
 
 export const Access = {
   admin: { kind: "admin" } as AccessPolicy,
   anyKey: { kind: "anyKey" } as AccessPolicy,
+  authenticated: { kind: "authenticated" } as AccessPolicy,
   service: (...scopes: ReadonlyArray<Scope>): AccessPolicy => ({ kind: "service", scopes }),
   user: (...scopes: ReadonlyArray<Scope>): AccessPolicy => ({ kind: "user", scopes })
 }

@@ -15,6 +15,7 @@
  * - "Oldest running transaction" is server-wide in Postgres: a long write transaction in any
  *   database of the same server holds followers back until it ends (nothing is lost or reordered).
  */
+import type { SqlError } from "@effect/sql/SqlError"
 import { Context, type Chunk, type Effect, type Option, type Stream } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"
 import type {
@@ -61,6 +62,14 @@ export class EventStore extends Context.Tag("luna/EventStore")<EventStore, {
     options?: ReadStreamOptions
   ) => Effect.Effect<ReadonlyArray<RecordedEvent>, StreamNotFound | ServiceUnavailable>
   readonly readAll: (options?: ReadAllOptions) => Effect.Effect<ReadAllPage, ServiceUnavailable>
+  /**
+   * A unit of work whose domain rows and appends commit together, in one transaction of its own
+   * (retried on connection failures, behind the database breaker). Appends inside it skip the
+   * savepoint and the in-transaction NOTIFY (followers are woken after the commit); a refused
+   * append (ConcurrencyConflict, EventIdReused) aborts the unit of work and is not checked for a
+   * replay: the unit of work owns its idempotency.
+   */
+  readonly transaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, Exclude<E, SqlError> | ServiceUnavailable, R>
   /** Every event after `after`, in global order, then live ones as they commit; never ends by itself. */
   readonly follow: (after: Checkpoint, options?: FollowOptions) => Stream.Stream<RecordedEvent, ServiceUnavailable>
   /** Runs the consumer until interrupted (waits while another instance holds the name). */

@@ -129,6 +129,19 @@ const resultOf = (streamId: StreamId, outcome: AppendOutcome, replayed: boolean)
   replayed
 })
 
+/**
+ * Set inside `EventStore.transaction`: the unit of work owns its transaction, so appends in it run
+ * without a savepoint or an in-transaction NOTIFY, and record here that the store must announce
+ * them once the transaction has committed.
+ */
+export interface ManagedTransaction {
+  appended: boolean
+}
+
+export const managedTransaction: FiberRef.FiberRef<ManagedTransaction | undefined> = FiberRef.unsafeMake<
+  ManagedTransaction | undefined
+>(undefined)
+
 /** An event id was stored when the insert ran, but absent when the replay check looked. */
 export class AppendRaced extends Data.TaggedError("AppendRaced")<{}> {}
 
@@ -156,19 +169,63 @@ export const appendStatement = (
     Effect.flatMap(FiberRef.get(currentRequest), (request) => {
       const payload = payloadOf(batch, request?.requestId)
       const inCallerTransaction = Option.isSome(Context.getOption(context, SqlClient.TransactionConnection))
-      // In a caller's transaction the notification is sent at its commit; otherwise the store
-      // announces the append once this statement (its own transaction) has committed.
-      const notifyChannel = inCallerTransaction ? options.notifyChannel : null
-      const statement = sql<{ readonly result: AppendOutcome }>`
-        SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${notifyChannel}) AS result`
-      return (inCallerTransaction ? sql.withTransaction(statement) : statement).pipe(
-        Effect.map((rows) => resultOf(streamId, rows[0]!.result, false)),
-        Effect.catchAll((error) =>
-          Option.match(refusalOf(error), {
-            onNone: () => Effect.fail(error),
-            onSome: (refusal) => explainRefusal(sql, streamId, payload, expected, refusal)
-          })
-        )
+      if (inCallerTransaction) {
+        return Effect.flatMap(FiberRef.get(managedTransaction), (managed) =>
+          managed === undefined
+            ? explainedAppend(sql, streamId, payload, expected, options.notifyChannel, true)
+            : managedAppend(sql, streamId, payload, expected, managed))
+      }
+      return explainedAppend(sql, streamId, payload, expected, null, false)
+    })
+  )
+
+/**
+ * The statement, with refusals explained. In a caller's transaction it runs in a savepoint, so a
+ * refusal leaves that transaction usable, and NOTIFY goes with its commit.
+ */
+const explainedAppend = (
+  sql: PgClient.PgClient,
+  streamId: StreamId,
+  payload: string,
+  expected: ExpectedVersion,
+  notifyChannel: string | null,
+  savepoint: boolean
+): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | AppendRaced | SqlError> => {
+  const statement = sql<{ readonly result: AppendOutcome }>`
+    SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${notifyChannel}) AS result`
+  return (savepoint ? sql.withTransaction(statement) : statement).pipe(
+    Effect.map((rows) => resultOf(streamId, rows[0]!.result, false)),
+    Effect.catchAll((error) =>
+      Option.match(refusalOf(error), {
+        onNone: () => Effect.fail(error),
+        onSome: (refusal) => explainRefusal(sql, streamId, payload, expected, refusal)
+      })
+    )
+  )
+}
+
+/**
+ * Inside `EventStore.transaction`: the statement alone, no savepoint. A refusal aborts the unit of
+ * work, so it is reported as it is (the unit of work owns its idempotency; no replay check).
+ */
+const managedAppend = (
+  sql: PgClient.PgClient,
+  streamId: StreamId,
+  payload: string,
+  expected: ExpectedVersion,
+  managed: ManagedTransaction
+): Effect.Effect<AppendResult, ConcurrencyConflict | EventIdReused | SqlError> =>
+  sql<{ readonly result: AppendOutcome }>`
+    SELECT luna_append_events(${streamId}, ${streamTypeOf(streamId)}, ${String(expected)}, ${payload}::jsonb, ${null}) AS result`.pipe(
+    Effect.map((rows) => {
+      managed.appended = true
+      return resultOf(streamId, rows[0]!.result, false)
+    }),
+    Effect.catchAll((error): Effect.Effect<never, ConcurrencyConflict | EventIdReused | SqlError> => {
+      const refusal = Option.getOrUndefined(refusalOf(error))
+      if (refusal === undefined) return Effect.fail(error)
+      return Effect.fail(
+        refusal._tag === "VersionConflict" ? conflict(streamId, expected, refusal.actual) : new EventIdReused({ eventId: "-", streamId })
       )
     })
   )

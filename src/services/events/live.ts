@@ -3,10 +3,10 @@
  */
 import { SqlClient } from "@effect/sql"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { Duration, Effect, Layer, Metric } from "effect"
+import { Duration, Effect, FiberRef, Layer, Metric } from "effect"
 import type { HubConfig } from "../../config.js"
 import { Database } from "../database/Database.js"
-import { AppendRaced, appendStatement, validateBatch } from "./append.js"
+import { AppendRaced, appendStatement, type ManagedTransaction, managedTransaction, validateBatch } from "./append.js"
 import { makeRunConsumer, readCheckpoint } from "./consumer.js"
 import { EventStore } from "./EventStore.js"
 import { makeFollow, POLL_INTERVAL } from "./follow.js"
@@ -73,8 +73,21 @@ export const makeEventStoreLayer = (
               // Followers of this process wake now, other instances' soon. Inside a caller's transaction
               // that has not committed yet they find nothing; its commit's notification (or the poll)
               // wakes them again.
-              return result.replayed ? Effect.succeed(result) : Effect.as(Effect.zipRight(countAppended(events), signal.announce), result)
+              // In a managed transaction the announcement waits for its commit (see `transaction`).
+              if (result.replayed) return Effect.succeed(result)
+              return Effect.as(
+                Effect.zipRight(countAppended(events), Effect.flatMap(FiberRef.get(managedTransaction), (managed) => managed === undefined ? signal.announce : Effect.void)),
+                result
+              )
             })
+          )
+        })
+
+      const transaction = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+        Effect.suspend(() => {
+          const managed: ManagedTransaction = { appended: false }
+          return db.guard(sql.withTransaction(Effect.locally(self, managedTransaction, managed))).pipe(
+            Effect.tap(() => (managed.appended ? signal.announce : Effect.void))
           )
         })
 
@@ -96,6 +109,7 @@ export const makeEventStoreLayer = (
 
       return EventStore.of({
         append,
+        transaction,
         readStream: (streamId, options) => db.guard(withSql(readStreamStatements(streamId, options))),
         readAll,
         follow,

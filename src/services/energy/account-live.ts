@@ -1,0 +1,430 @@
+/**
+ * What an `EnergyAccount` actor does. It loads its account on the first message, answers reads
+ * from memory, and runs each write as one database transaction (conditional update of the account
+ * on the version it holds, the transaction rows, the events), then keeps the state it wrote.
+ *
+ * Idempotency is checked by the database, off the common path: a write whose key is already
+ * stored fails on the unique key and is answered from the stored row; a refused request (not
+ * enough energy, a resolved reservation…) looks its key up first, so the retry of a request that
+ * succeeded gets its original answer even when the same request would now be refused.
+ *
+ * If the account moved under it (another runner wrote: the cluster may briefly place one entity
+ * twice after a fault), the write is refused by the version check or a constraint; the actor
+ * reloads and decides again.
+ */
+import { Entity } from "@effect/cluster"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import { Clock, Data, DateTime, Effect, Metric } from "effect"
+import { ServiceUnavailable } from "../common/errors.js"
+import { Database } from "../database/Database.js"
+import { EventStore } from "../events/EventStore.js"
+import type { NewEvent } from "../events/schema.js"
+import { type Caller, EnergyAccount } from "./account.js"
+import { LedgerRules, type Rules } from "./catalogue.js"
+import { energyStream, openedEvent, planChangedEvent, rowEvent } from "./events.js"
+import {
+  energyActorActivations,
+  energyActorPassivations,
+  energyCommandDurationMs,
+  energyOperations,
+  energyRefusedInsufficient
+} from "./metrics.js"
+import {
+  type AccountState,
+  checkCharge,
+  type Command,
+  nextRegenerationMs,
+  planCommand,
+  planOpening,
+  planPlanChange,
+  requestFingerprint,
+  viewAt,
+  type WritePlan
+} from "./rules.js"
+import {
+  type Balance,
+  type Charge,
+  CommitExceedsReservation,
+  DEFAULT_RESERVATION_SECONDS,
+  IdempotencyKeyReused,
+  InsufficientEnergy,
+  NotRefundable,
+  type PlanRules,
+  ReservationExpired,
+  ReservationNotFound,
+  ReservationResolved,
+  SYSTEM_KEY_PREFIX,
+  TransactionNotFound,
+  UnknownAction,
+  UserNotFound,
+  type WriteResult
+} from "./schema.js"
+import { AccountMoved, KeyTaken, makeLedgerStatements, plannedTransaction, toTransaction, type TransactionRow } from "./store.js"
+
+/** Writes refused because the account moved are decided again this many times before giving up. */
+const MOVED_ATTEMPTS = 6
+const MOVED_BACKOFF_MS = 3
+
+type Refusal =
+  | InsufficientEnergy
+  | UnknownAction
+  | TransactionNotFound
+  | NotRefundable
+  | ReservationNotFound
+  | ReservationExpired
+  | ReservationResolved
+  | CommitExceedsReservation
+
+const isRefusal = (error: unknown): error is Refusal =>
+  error instanceof InsufficientEnergy || error instanceof UnknownAction || error instanceof TransactionNotFound ||
+  error instanceof NotRefundable || error instanceof ReservationNotFound || error instanceof ReservationExpired ||
+  error instanceof ReservationResolved || error instanceof CommitExceedsReservation
+
+const resultOfRow = (transaction: WriteResult["transaction"], replayed: boolean): WriteResult => ({
+  transaction,
+  balance: {
+    balance: transaction.balanceAfter,
+    reserved: transaction.reservedAfter,
+    available: transaction.balanceAfter - transaction.reservedAfter
+  },
+  replayed
+})
+
+const costOf = (rules: Rules, charge: Charge): number | UnknownAction => {
+  if ("amount" in charge) return charge.amount
+  return rules.actions.get(charge.action)?.cost ?? new UnknownAction({ action: charge.action })
+}
+
+const unavailable = (reason: string) => new ServiceUnavailable({ dependency: "energy", reason, retryAfterSeconds: 1 })
+
+export interface EnergyAccountOptions {
+  /** Seconds idle before an actor passivates (CACHE_TTL_USER_ENERGY). */
+  readonly maxIdleTime: number
+  /**
+   * The ledger's time (regeneration, expiry, timestamps): the clock of whoever built the service,
+   * not the cluster's fibers', so tests can move it while the actor runtime keeps real time.
+   */
+  readonly clock: Clock.Clock
+}
+
+export const EnergyAccountLive = (options: EnergyAccountOptions) =>
+  EnergyAccount.toLayer(
+    Effect.gen(function* () {
+      const userId = (yield* Entity.CurrentAddress).entityId
+      const db = yield* Database
+      const events = yield* EventStore
+      const rules = yield* LedgerRules
+      const statements = makeLedgerStatements(yield* PgClient.PgClient)
+      const stream = energyStream(userId)
+      const now = Effect.sync(() => options.clock.unsafeCurrentTimeMillis())
+      yield* Metric.increment(energyActorActivations)
+      yield* Effect.addFinalizer(() => Metric.increment(energyActorPassivations))
+
+      /** undefined: not loaded (or unknown after a failed write); null: the user has no account. */
+      let account: AccountState | null | undefined
+
+      const load = Effect.tap(db.guard(statements.loadAccount(userId)), (loaded) => {
+        account = loaded ?? null
+      })
+      const current: Effect.Effect<AccountState | undefined, ServiceUnavailable> = Effect.suspend(() =>
+        account === undefined ? load : Effect.succeed(account ?? undefined)
+      )
+      const existing = Effect.flatMap(current, (state) => (state === undefined ? Effect.fail(new UserNotFound({ userId })) : Effect.succeed(state)))
+
+      const planRulesOf = (all: Rules, state: AccountState): PlanRules => all.plans.get(state.plan)!
+
+      const balanceOf = (state: AccountState, all: Rules, nowMs: number): Balance => {
+        const planRules = planRulesOf(all, state)
+        const view = viewAt(state, planRules, nowMs)
+        const next = nextRegenerationMs(view, planRules)
+        return {
+          userId: userId as string as Balance["userId"],
+          plan: view.plan,
+          balance: view.balance,
+          available: view.balance - view.reserved,
+          reserved: view.reserved,
+          cap: planRules.cap,
+          nextRegenerationAt: next === null ? null : DateTime.unsafeMake(next),
+          version: state.version
+        }
+      }
+
+      /** Commits `plan` (from `from`) with its events; the actor then holds `plan.after`. */
+      const commit = (from: AccountState, plan: WritePlan, extraEvents: ReadonlyArray<NewEvent>, caller: Caller, nowMs: number) =>
+        events.transaction(
+          Effect.zipRight(
+            statements.write(from.version, plan.after, plan.rows, nowMs),
+            events.append(stream, [...plan.rows.map((row) => rowEvent(userId, row, caller)), ...extraEvents], from.version)
+          )
+        ).pipe(
+          Effect.catchTags({
+            ConcurrencyConflict: (conflict) => Effect.fail(new AccountMoved({ reason: conflict.message })),
+            EventIdReused: (reused) => Effect.fail(new AccountMoved({ reason: reused.message })),
+            InvalidEvent: (invalid) => Effect.die(invalid)
+          }),
+          Effect.tapBoth({
+            // After an outage the write may or may not have committed: the next command reloads.
+            onFailure: () => Effect.sync(() => void (account = undefined)),
+            onSuccess: () => Effect.sync(() => void (account = plan.after))
+          })
+        )
+
+      /** The stored answer for `key`, if it was used: the original result, or 409 for another request. */
+      const replayOf = (key: string, fingerprint: string): Effect.Effect<WriteResult | undefined, IdempotencyKeyReused | ServiceUnavailable> =>
+        Effect.flatMap(db.guard(statements.byKey(userId, key)), (row) => {
+          if (row === undefined) return Effect.succeed(undefined)
+          if (row.fingerprint !== fingerprint) {
+            return Effect.fail(new IdempotencyKeyReused({ idempotencyKey: key, transactionId: row.transaction_id }))
+          }
+          return Effect.succeed(resultOfRow(toTransaction(row), true))
+        })
+
+      /**
+       * One write: decide against the current state, commit, answer with the command's row. A
+       * refusal or a taken key is answered from the key's stored row when there is one.
+       */
+      const write = <E>(
+        operation: string,
+        key: string,
+        fingerprint: string,
+        caller: Caller,
+        decide: (state: AccountState, all: Rules, nowMs: number) => Effect.Effect<WritePlan, E | AccountMoved | ServiceUnavailable>
+      ): Effect.Effect<WriteResult, Exclude<E, AccountMoved> | UserNotFound | IdempotencyKeyReused | ServiceUnavailable> => {
+        type Failure = Exclude<E, AccountMoved> | UserNotFound | IdempotencyKeyReused | ServiceUnavailable
+        const attempt = (left: number): Effect.Effect<WriteResult, Failure> =>
+          Effect.gen(function* () {
+            const state = yield* existing
+            const all = yield* rules.current
+            const nowMs = yield* now
+            const plan: WritePlan = yield* decide(state, all, nowMs).pipe(
+              Effect.catchAll((error): Effect.Effect<never, E | AccountMoved | ServiceUnavailable | IdempotencyKeyReused | Replayed> =>
+                isRefusal(error)
+                  ? Effect.flatMap(replayOf(key, fingerprint), (replayed): Effect.Effect<never, E | Replayed> =>
+                    replayed === undefined ? Effect.fail(error) : Effect.fail(new Replayed({ result: replayed })))
+                  : Effect.fail(error)
+              )
+            )
+            yield* commit(state, plan, [], caller, nowMs)
+            return resultOfRow(plannedTransaction(userId, plan.rows.at(-1)!), false)
+          }).pipe(
+            Effect.catchAll((error): Effect.Effect<WriteResult, Failure> => {
+              if (error instanceof Replayed) return Effect.succeed(error.result)
+              if (error instanceof KeyTaken) {
+                return Effect.flatMap(replayOf(key, fingerprint), (replayed) =>
+                  replayed === undefined ? Effect.die(new Error(`idempotency key ${key} taken but not found`)) : Effect.succeed(replayed))
+              }
+              if (error instanceof AccountMoved) {
+                account = undefined
+                // Reload, and back off a little at random: two owners of one account (a fault) would
+                // otherwise keep invalidating each other in step.
+                return left > 1
+                  ? Effect.logDebug("Energy account moved; deciding again", { reason: error.reason }).pipe(
+                    Effect.zipRight(Effect.sleep(Math.random() * MOVED_BACKOFF_MS * (MOVED_ATTEMPTS - left + 1))),
+                    Effect.zipRight(attempt(left - 1))
+                  )
+                  : Effect.fail(unavailable(`account ${userId} kept changing under its actor (${error.reason})`))
+              }
+              return Effect.fail(error as Failure)
+            })
+          )
+        return measured(operation, attempt(MOVED_ATTEMPTS))
+      }
+
+      const measured = <A extends WriteResult, E>(operation: string, self: Effect.Effect<A, E>) =>
+        Effect.timed(self).pipe(
+          Effect.tapBoth({
+            onFailure: (error) =>
+              Effect.zipRight(
+                error instanceof InsufficientEnergy ? Metric.increment(energyRefusedInsufficient) : Effect.void,
+                Metric.increment(Metric.tagged(Metric.tagged(energyOperations, "kind", operation), "outcome", isRefusal(error) ? "refused" : "error"))
+              ),
+            onSuccess: ([elapsed, result]) =>
+              Effect.zipRight(
+                Metric.update(energyCommandDurationMs, elapsed.value._tag === "Millis" ? elapsed.value.millis : Number(elapsed.value._tag === "Nanos" ? elapsed.value.nanos : 0n) / 1e6),
+                Metric.increment(Metric.tagged(Metric.tagged(energyOperations, "kind", operation), "outcome", result.replayed ? "replayed" : "ok"))
+              )
+          }),
+          Effect.map(([, result]) => result)
+        )
+
+      /** A command that charges (Consume, Reserve): it may find too little energy. */
+      const planCharge = (state: AccountState, all: Rules, command: Extract<Command, { readonly _tag: "Consume" | "Reserve" }>, nowMs: number) => {
+        const plan = planCommand(state, planRulesOf(all, state), command, nowMs)
+        if (plan instanceof CommitExceedsReservation) return Effect.die(plan)
+        return plan instanceof InsufficientEnergy ? Effect.fail(plan) : Effect.succeed(plan)
+      }
+
+      /** A command that cannot be refused by the rules (credits, refunds, releases). */
+      const planGrant = (state: AccountState, all: Rules, command: Extract<Command, { readonly _tag: "Refund" | "Purchase" | "Credit" | "Release" }>, nowMs: number) => {
+        const plan = planCommand(state, planRulesOf(all, state), command, nowMs)
+        return plan instanceof InsufficientEnergy || plan instanceof CommitExceedsReservation ? Effect.die(plan) : Effect.succeed(plan)
+      }
+
+      const planCommitOf = (state: AccountState, all: Rules, command: Extract<Command, { readonly _tag: "Commit" }>, nowMs: number) => {
+        const plan = planCommand(state, planRulesOf(all, state), command, nowMs)
+        if (plan instanceof InsufficientEnergy) return Effect.die(plan)
+        return plan instanceof CommitExceedsReservation ? Effect.fail(plan) : Effect.succeed(plan)
+      }
+
+      /** The open reservation `reservationId`, or why it cannot be resolved. */
+      const openReservation = (state: AccountState, reservationId: string, nowMs: number) =>
+        Effect.gen(function* () {
+          const open = state.reservations.get(reservationId)
+          if (open !== undefined) {
+            if (open.expiresAtMs <= nowMs) return yield* Effect.fail(new ReservationExpired({ reservationId, expiredAt: DateTime.unsafeMake(open.expiresAtMs) }))
+            return open
+          }
+          const reservation = yield* db.guard(statements.byId(userId, reservationId))
+          if (reservation === undefined || reservation.kind !== "reservation") return yield* Effect.fail(new ReservationNotFound({ reservationId }))
+          const resolution: TransactionRow | undefined = yield* db.guard(statements.resolutionOf(reservationId))
+          if (resolution === undefined) return yield* Effect.fail(new AccountMoved({ reason: `reservation ${reservationId} open but not in memory` }))
+          if (resolution.idempotency_key.startsWith(`${SYSTEM_KEY_PREFIX}expiry:`)) {
+            return yield* Effect.fail(new ReservationExpired({ reservationId, expiredAt: DateTime.unsafeFromDate(reservation.expires_at!) }))
+          }
+          return yield* Effect.fail(new ReservationResolved({ reservationId, resolution: resolution.kind === "commit" ? "commit" : "release" }))
+        })
+
+      return EnergyAccount.of({
+        Open: ({ payload: { caller, request } }) =>
+          Effect.gen(function* () {
+            const all = yield* rules.current
+            const nowMs = yield* now
+            const state = yield* current
+            if (state !== undefined) return { account: balanceOf(state, all, nowMs), opened: false }
+            const opening = planOpening(userId, request.plan, all.plans.get(request.plan)!, nowMs)
+            const created = yield* events.transaction(
+              Effect.gen(function* () {
+                if (!(yield* statements.insertAccount(opening.opened, nowMs))) return false
+                if (opening.write.rows.length > 0) yield* statements.write(opening.opened.version, opening.write.after, opening.write.rows, nowMs)
+                yield* events.append(stream, [openedEvent(request.plan, caller), ...opening.write.rows.map((row) => rowEvent(userId, row, caller))], "no_stream")
+                return true
+              })
+            ).pipe(
+              Effect.catchTags({
+                ConcurrencyConflict: () => Effect.succeed(false),
+                EventIdReused: () => Effect.succeed(false),
+                InvalidEvent: Effect.die,
+                AccountMoved: () => Effect.succeed(false),
+                KeyTaken: () => Effect.succeed(false)
+              })
+            )
+            if (created) {
+              account = opening.write.after
+              yield* Metric.increment(Metric.tagged(Metric.tagged(energyOperations, "kind", "open"), "outcome", "ok"))
+              return { account: balanceOf(opening.write.after, all, nowMs), opened: true }
+            }
+            // Opened meanwhile elsewhere (another runner): answer with what is stored.
+            const stored = yield* load
+            if (stored === undefined) return yield* Effect.fail(unavailable(`account ${userId} could not be opened`))
+            return { account: balanceOf(stored, all, nowMs), opened: false }
+          }),
+
+        Balance: () =>
+          Effect.gen(function* () {
+            const state = yield* existing
+            return balanceOf(state, yield* rules.current, yield* now)
+          }),
+
+        Check: ({ payload }) =>
+          Effect.gen(function* () {
+            const state = yield* existing
+            const all = yield* rules.current
+            const cost = costOf(all, payload)
+            if (cost instanceof UnknownAction) return yield* Effect.fail(cost)
+            const view = viewAt(state, planRulesOf(all, state), yield* now)
+            return checkCharge(view, cost)
+          }),
+
+        Consume: ({ payload: { caller, request } }) =>
+          write<UnknownAction | InsufficientEnergy>("consume", request.idempotencyKey, requestFingerprint.consume(request.action), caller, (state, all, nowMs): Effect.Effect<WritePlan, UnknownAction | InsufficientEnergy> => {
+            const cost = costOf(all, request)
+            if (cost instanceof UnknownAction) return Effect.fail(cost)
+            return planCharge(state, all, { _tag: "Consume", action: request.action, cost, key: request.idempotencyKey, metadata: request.metadata }, nowMs)
+          }),
+
+        Refund: ({ payload: { caller, request } }) =>
+          write<TransactionNotFound | NotRefundable>("refund", request.idempotencyKey, requestFingerprint.refund(request.transactionId, request.amount), caller, (state, all, nowMs): Effect.Effect<WritePlan, TransactionNotFound | NotRefundable | ServiceUnavailable> =>
+            Effect.gen(function* () {
+              const charge = yield* db.guard(statements.byId(userId, request.transactionId))
+              if (charge === undefined) return yield* Effect.fail(new TransactionNotFound({ transactionId: request.transactionId }))
+              const debited = -Number(charge.balance_delta)
+              if ((charge.kind !== "consume" && charge.kind !== "commit") || debited <= 0) {
+                return yield* Effect.fail(new NotRefundable({ transactionId: request.transactionId, refundable: 0, reason: "only consumes and commits that debited energy are refunded" }))
+              }
+              const refundable = debited - (yield* db.guard(statements.refundedOf(request.transactionId)))
+              const amount = request.amount ?? refundable
+              if (refundable <= 0 || amount > refundable) {
+                return yield* Effect.fail(new NotRefundable({ transactionId: request.transactionId, refundable, reason: refundable <= 0 ? "already fully refunded" : `at most ${refundable} remains refundable` }))
+              }
+              return yield* planGrant(state, all, {
+                _tag: "Refund",
+                referenceId: request.transactionId,
+                amount,
+                requested: request.amount,
+                key: request.idempotencyKey,
+                reason: request.reason
+              }, nowMs)
+            })),
+
+        Purchase: ({ payload: { caller, request } }) =>
+          write<never>("purchase", request.paymentReference, requestFingerprint.purchase(request.amount), caller, (state, all, nowMs) =>
+            planGrant(state, all, { _tag: "Purchase", amount: request.amount, key: request.paymentReference, metadata: request.metadata }, nowMs)),
+
+        Credit: ({ payload: { caller, request } }) =>
+          write<never>("credit", request.idempotencyKey, requestFingerprint.credit(request.amount), caller, (state, all, nowMs) =>
+            planGrant(state, all, { _tag: "Credit", amount: request.amount, key: request.idempotencyKey, reason: request.reason }, nowMs)),
+
+        Reserve: ({ payload: { caller, request } }) => {
+          const charge: Charge = "action" in request ? { action: request.action } : { amount: request.amount }
+          const ttlSeconds = request.ttlSeconds ?? DEFAULT_RESERVATION_SECONDS
+          return write<UnknownAction | InsufficientEnergy>("reserve", request.idempotencyKey, requestFingerprint.reservation(charge, ttlSeconds), caller, (state, all, nowMs): Effect.Effect<WritePlan, UnknownAction | InsufficientEnergy> => {
+            const cost = costOf(all, charge)
+            if (cost instanceof UnknownAction) return Effect.fail(cost)
+            return planCharge(state, all, {
+              _tag: "Reserve",
+              charge,
+              cost,
+              action: "action" in charge ? charge.action : null,
+              ttlSeconds,
+              key: request.idempotencyKey,
+              metadata: request.metadata
+            }, nowMs)
+          })
+        },
+
+        Commit: ({ payload: { caller, request } }) =>
+          write<ReservationNotFound | ReservationExpired | ReservationResolved | CommitExceedsReservation>("commit", request.idempotencyKey, requestFingerprint.commit(request.reservationId, request.amount), caller, (state, all, nowMs) =>
+            Effect.flatMap(openReservation(state, request.reservationId, nowMs), (reservation) =>
+              planCommitOf(state, all, { _tag: "Commit", reservation, amount: request.amount, key: request.idempotencyKey }, nowMs))),
+
+        Release: ({ payload: { caller, request } }) =>
+          write<ReservationNotFound | ReservationExpired | ReservationResolved>("release", request.idempotencyKey, requestFingerprint.release(request.reservationId), caller, (state, all, nowMs) =>
+            Effect.flatMap(openReservation(state, request.reservationId, nowMs), (reservation) =>
+              planGrant(state, all, { _tag: "Release", reservation, key: request.idempotencyKey }, nowMs))),
+
+        ChangePlan: ({ payload: { caller, request } }) => {
+          const change = (left: number): Effect.Effect<Balance, UserNotFound | ServiceUnavailable> =>
+            Effect.gen(function* () {
+              const state = yield* existing
+              const all = yield* rules.current
+              const nowMs = yield* now
+              if (state.plan === request.plan) return balanceOf(state, all, nowMs)
+              const plan = planPlanChange(state, planRulesOf(all, state), request.plan, nowMs)
+              yield* commit(state, plan, [planChangedEvent(state.plan, request.plan, caller)], caller, nowMs)
+              return balanceOf(plan.after, all, nowMs)
+            }).pipe(
+              Effect.catchTags({
+                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => void (account = undefined)), change(left - 1)) : Effect.fail(unavailable("plan change kept conflicting"))),
+                AccountMoved: () => (left > 1 ? change(left - 1) : Effect.fail(unavailable("plan change kept conflicting")))
+              })
+            )
+          return change(MOVED_ATTEMPTS)
+        }
+      })
+    }),
+    { maxIdleTime: options.maxIdleTime * 1000 }
+  )
+
+/** Internal: a refused request whose key had already been answered. */
+class Replayed extends Data.TaggedError("Replayed")<{ readonly result: WriteResult }> {}
+

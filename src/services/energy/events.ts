@@ -1,0 +1,82 @@
+/**
+ * The ledger in the event store: stream `energy:<user>`, one event per transaction row (its id is
+ * the transaction's id, its data the transaction as the API shows it), plus the account's opening
+ * and plan changes. `foldLedger` rebuilds an account from its events: the ledger's own audit.
+ */
+import { Schema } from "effect"
+import type { NewEvent, RecordedEvent, StreamId } from "../events/schema.js"
+import type { Caller } from "./account.js"
+import type { PlannedRow } from "./rules.js"
+import { type PlanName, Transaction, type TransactionKind } from "./schema.js"
+import { plannedTransaction } from "./store.js"
+import { randomUUID } from "node:crypto"
+
+export const energyStream = (userId: string): StreamId => `energy:${userId}` as StreamId
+
+const EVENT_TYPES: { readonly [K in TransactionKind]: string } = {
+  consume: "EnergyConsumed",
+  refund: "EnergyRefunded",
+  purchase: "EnergyPurchased",
+  credit: "EnergyCredited",
+  regeneration: "EnergyRegenerated",
+  reservation: "EnergyReserved",
+  commit: "EnergyReservationCommitted",
+  release: "EnergyReservationReleased"
+}
+export const ACCOUNT_OPENED = "EnergyAccountOpened"
+export const PLAN_CHANGED = "EnergyPlanChanged"
+
+const encodeTransaction = Schema.encodeSync(Transaction)
+const decodeTransaction = Schema.decodeUnknownSync(Transaction)
+
+const metadataOf = (caller: Caller) => (caller.requestId === undefined ? { actor: caller.actor } : { actor: caller.actor, requestId: caller.requestId })
+
+export const rowEvent = (userId: string, row: PlannedRow, caller: Caller): NewEvent => ({
+  eventId: row.transactionId,
+  type: EVENT_TYPES[row.kind],
+  data: encodeTransaction(plannedTransaction(userId, row)),
+  metadata: metadataOf(caller)
+})
+
+export const openedEvent = (plan: PlanName, caller: Caller): NewEvent => ({
+  eventId: randomUUID(),
+  type: ACCOUNT_OPENED,
+  data: { plan },
+  metadata: metadataOf(caller)
+})
+
+export const planChangedEvent = (from: PlanName, to: PlanName, caller: Caller): NewEvent => ({
+  eventId: randomUUID(),
+  type: PLAN_CHANGED,
+  data: { from, to },
+  metadata: metadataOf(caller)
+})
+
+export interface FoldedLedger {
+  readonly plan: PlanName | undefined
+  readonly balance: number
+  readonly reserved: number
+  readonly version: number
+  /** Oldest first. */
+  readonly transactions: ReadonlyArray<Transaction>
+}
+
+/** An account from its stream, in stream order: balance and reserved are the sums of the rows' deltas. */
+export const foldLedger = (events: ReadonlyArray<RecordedEvent>): FoldedLedger => {
+  let plan: PlanName | undefined
+  let balance = 0
+  let reserved = 0
+  const transactions: Array<Transaction> = []
+  const ordered = [...events].sort((a, b) => a.streamVersion - b.streamVersion)
+  for (const event of ordered) {
+    if (event.type === ACCOUNT_OPENED) plan = (event.data as { plan: PlanName }).plan
+    else if (event.type === PLAN_CHANGED) plan = (event.data as { to: PlanName }).to
+    else {
+      const transaction = decodeTransaction(event.data)
+      balance += transaction.balanceDelta
+      reserved += transaction.reservedDelta
+      transactions.push(transaction)
+    }
+  }
+  return { plan, balance, reserved, version: ordered.at(-1)?.streamVersion ?? 0, transactions }
+}

@@ -1,0 +1,146 @@
+/**
+ * `Energy` on the cluster and the database: per-user commands go to the user's `EnergyAccount`
+ * actor (wherever it runs), derived reads to Postgres. Every actor call has a deadline: a call to
+ * a runner that died waits for its shards to move otherwise.
+ */
+import { AlreadyProcessingMessage, MailboxFull, PersistenceError } from "@effect/cluster/ClusterError"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import { Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
+import { HubConfig } from "../../config.js"
+import { ServiceUnavailable } from "../common/errors.js"
+import { Database } from "../database/Database.js"
+import { builtOnRealTime, onRealTime } from "../cluster/real-time.js"
+import { currentRequest } from "../logging/request-context.js"
+import type { UserId } from "../guardian/schema.js"
+import { type Caller, EnergyAccount } from "./account.js"
+import { EnergyAccountLive } from "./account-live.js"
+import { LedgerRules, LedgerRulesLive } from "./catalogue.js"
+import { Energy } from "./Energy.js"
+import { type Period, UserNotFound } from "./schema.js"
+import { makeLedgerStatements, toTransaction } from "./store.js"
+
+/** Longest an actor call may take (a moving shard included) before the caller gets a 503. */
+export const ACCOUNT_CALL_TIMEOUT = Duration.seconds(15)
+/** Account proxies kept per process (creating one per call costs ~4× the call). */
+const MAX_CACHED_CLIENTS = 10_000
+const DEFAULT_PAGE = 20
+const DEFAULT_LEADERBOARD = 10
+
+const PERIOD_MS: { readonly [P in Period]: number | null } = {
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 30 * 86_400_000,
+  all: null
+}
+
+const unavailable = (reason: string) => new ServiceUnavailable({ dependency: "energy", reason, retryAfterSeconds: 1 })
+
+const isClusterFailure = (error: unknown): error is MailboxFull | AlreadyProcessingMessage | PersistenceError =>
+  error instanceof MailboxFull || error instanceof AlreadyProcessingMessage || error instanceof PersistenceError
+
+/** An actor call with a deadline; the cluster's own failures become 503s. */
+const delivered = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, MailboxFull | AlreadyProcessingMessage | PersistenceError> | ServiceUnavailable> =>
+  onRealTime(self).pipe(
+    Effect.catchIf(isClusterFailure, (failure) => Effect.fail(unavailable(`account actor unreachable (${(failure as { readonly _tag: string })._tag})`))),
+    Effect.timeoutFail({ duration: ACCOUNT_CALL_TIMEOUT, onTimeout: () => unavailable("account actor did not answer in time") }),
+    onRealTime
+  ) as Effect.Effect<A, Exclude<E, MailboxFull | AlreadyProcessingMessage | PersistenceError> | ServiceUnavailable>
+
+const EnergyService = Layer.effect(
+  Energy,
+  Effect.gen(function* () {
+    const db = yield* Database
+    const rules = yield* LedgerRules
+    const statements = makeLedgerStatements(yield* PgClient.PgClient)
+    const makeClient = yield* EnergyAccount.client
+    type AccountClient = ReturnType<typeof makeClient>
+    const clients = new Map<string, AccountClient>()
+    const account = (userId: string): AccountClient => {
+      let client = clients.get(userId)
+      if (client === undefined) {
+        if (clients.size >= MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value!)
+        client = makeClient(userId)
+        clients.set(userId, client)
+      }
+      return client
+    }
+    const callerOf = (actor: string): Effect.Effect<Caller> =>
+      Effect.map(FiberRef.get(currentRequest), (request) => (request === undefined ? { actor } : { actor, requestId: request.requestId }))
+    const withCaller = <Request>(actor: string, request: Request) => Effect.map(callerOf(actor), (caller) => ({ request, caller }))
+
+    const requireAccount = (userId: string) =>
+      Effect.flatMap(db.guard(statements.accountExists(userId)), (exists) => (exists ? Effect.void : Effect.fail(new UserNotFound({ userId }))))
+
+    const periodStart = (period: Period): Effect.Effect<Date | null> =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const span = PERIOD_MS[period]
+        return span === null ? null : new Date(now - span)
+      })
+
+    return Energy.of({
+      actions: Effect.map(rules.current, (all) => ({
+        actions: [...all.actions.values()].sort((a, b) => a.cost - b.cost || a.action.localeCompare(b.action))
+      })),
+      setActionCost: rules.setActionCost,
+      plans: Effect.map(rules.current, (all) => ({ plans: [...all.plans.values()] })),
+      setPlanRules: rules.setPlanRules,
+
+      open: (userId, plan, actor) => Effect.flatMap(withCaller(actor, { plan }), (payload) => delivered(account(userId).Open(payload))),
+      balance: (userId) => delivered(account(userId).Balance()),
+      check: (userId, charge) => delivered(account(userId).Check(charge)),
+      consume: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Consume(payload))),
+      refund: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Refund(payload))),
+      purchase: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Purchase(payload))),
+      credit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Credit(payload))),
+      reserve: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Reserve(payload))),
+      commit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Commit(payload))),
+      release: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Release(payload))),
+      changePlan: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).ChangePlan(payload))),
+
+      transactions: (userId, query) =>
+        Effect.gen(function* () {
+          yield* requireAccount(userId)
+          const limit = query.limit ?? DEFAULT_PAGE
+          const rows = yield* db.guard(statements.transactions(userId, {
+            beforeSeq: query.cursor === undefined ? undefined : Number(query.cursor),
+            limit: limit + 1,
+            kind: query.kind
+          }))
+          const page = rows.slice(0, limit).map(toTransaction)
+          return { transactions: page, nextCursor: rows.length > limit ? String(page.at(-1)!.seq) : null }
+        }),
+
+      stats: (userId, period) =>
+        Effect.gen(function* () {
+          yield* requireAccount(userId)
+          const from = yield* periodStart(period)
+          const totals = yield* db.guard(statements.stats(userId, from))
+          return { userId, period, from: from === null ? null : DateTime.unsafeFromDate(from), ...totals }
+        }),
+
+      leaderboard: (period, limit) =>
+        Effect.gen(function* () {
+          const from = yield* periodStart(period)
+          const rows = yield* db.guard(statements.leaderboard(from, limit ?? DEFAULT_LEADERBOARD))
+          return {
+            period,
+            from: from === null ? null : DateTime.unsafeFromDate(from),
+            entries: rows.map((row, i) => ({ rank: i + 1, userId: row.userId as UserId, consumed: row.consumed }))
+          }
+        })
+    })
+  })
+)
+
+/** The service, its account actors (registered on this runner) and the product rules. */
+export const EnergyLive = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const settings = yield* HubConfig
+    const clock = yield* Effect.clock
+    const actors = builtOnRealTime(EnergyAccountLive({ maxIdleTime: settings.cache.ttlUserEnergySeconds, clock }))
+    return Layer.merge(EnergyService, actors).pipe(
+      Layer.provideMerge(LedgerRulesLive)
+    )
+  })
+)
+

@@ -1,0 +1,119 @@
+/**
+ * What happens "on access" as time passes, on the TestClock: a free plan's regeneration and a
+ * reservation's expiry. Reads show them at once; the next write records them as transactions.
+ * Each test builds the ledger (and a one-runner cluster of its own) under the TestClock, over a
+ * database shared by the suite; the cluster itself keeps real time.
+ */
+import { describe, expect, layer } from "@effect/vitest"
+import { DateTime, Effect, Exit, Layer, TestClock, TestContext } from "effect"
+import { ClusterSingleProcess } from "../../../src/services/cluster/live.js"
+import { Energy } from "../../../src/services/energy/Energy.js"
+import { EnergyLive } from "../../../src/services/energy/live.js"
+import { backendsUnderTest } from "../../support/backends.js"
+import { ADMIN_ACTOR, expectLedgerConsistent, key, openAccount, userIds } from "../../support/energy.js"
+import { eventStoreLayer } from "../../support/events.js"
+
+const backends = await backendsUnderTest()
+
+const HOUR = 3_600_000
+
+/** Runs `self` with the ledger built under the TestClock (which starts at 0). */
+const onTestClock = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  self.pipe(
+    Effect.provide(EnergyLive.pipe(Layer.provideMerge(ClusterSingleProcess))),
+    Effect.provide(TestContext.TestContext)
+  )
+
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): Record<string, unknown> =>
+  Exit.isFailure(exit) ? ((exit.cause as { error?: Record<string, unknown> }).error ?? {}) : {}
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`energy over time (${backend.name})`, () => {
+    layer(eventStoreLayer(backend.name), { excludeTestServices: true, timeout: 60_000 })((it) => {
+      const user = userIds()
+
+      it.effect("the free plan regains 5 per hour up to its cap; reads show it, the next write records it", () =>
+        onTestClock(Effect.gen(function* () {
+          const energy = yield* Energy
+          const u = user()
+          yield* openAccount(u)
+          yield* energy.consume(u, { action: "career_transition_plan", idempotencyKey: key() }, ADMIN_ACTOR)
+          expect(yield* energy.balance(u)).toMatchObject({ balance: 70, nextRegenerationAt: DateTime.unsafeMake(HOUR) })
+
+          yield* TestClock.adjust("59 minutes")
+          expect((yield* energy.balance(u)).balance).toBe(70)
+          yield* TestClock.adjust("1 minute")
+          expect(yield* energy.balance(u)).toMatchObject({ balance: 75, nextRegenerationAt: DateTime.unsafeMake(2 * HOUR) })
+          yield* TestClock.adjust("210 minutes")
+          expect(yield* energy.check(u, { amount: 90 })).toMatchObject({ allowed: true, available: 90 })
+
+          // The write records the 20 regained before its own charge, from where the hour left off.
+          const charged = yield* energy.consume(u, { action: "coach_message", idempotencyKey: key() }, ADMIN_ACTOR)
+          expect(charged.balance.balance).toBe(85)
+          const { transactions } = yield* expectLedgerConsistent(u)
+          expect(transactions.slice(-2).map((t) => [t.kind, t.amount, t.balanceAfter])).toEqual([["regeneration", 20, 90], ["consume", 5, 85]])
+          expect((yield* energy.balance(u)).nextRegenerationAt).toEqual(DateTime.unsafeMake(5 * HOUR))
+
+          // Never beyond the cap, and nothing accrues while at it.
+          yield* TestClock.adjust("10 hours")
+          expect(yield* energy.balance(u)).toMatchObject({ balance: 100, nextRegenerationAt: null })
+          yield* energy.consume(u, { action: "coach_message", idempotencyKey: key() }, ADMIN_ACTOR)
+          yield* TestClock.adjust("59 minutes")
+          expect((yield* energy.balance(u)).balance).toBe(95)
+          yield* expectLedgerConsistent(u)
+        })))
+
+      it.effect("pack and unlimited plans never regenerate", () =>
+        onTestClock(Effect.gen(function* () {
+          const energy = yield* Energy
+          const u = user()
+          yield* openAccount(u, "pack")
+          yield* energy.purchase(u, { amount: 10, paymentReference: key() }, ADMIN_ACTOR)
+          yield* energy.consume(u, { action: "coach_message", idempotencyKey: key() }, ADMIN_ACTOR)
+          yield* TestClock.adjust("48 hours")
+          expect(yield* energy.balance(u)).toMatchObject({ balance: 5, nextRegenerationAt: null })
+        })))
+
+      it.effect("a reservation left unresolved lapses at its expiry: its energy is available again, and it cannot be committed", () =>
+        onTestClock(Effect.gen(function* () {
+          const energy = yield* Energy
+          const u = user()
+          yield* openAccount(u)
+          const held = yield* energy.reserve(u, { action: "cv_generation", ttlSeconds: 60, idempotencyKey: key() }, ADMIN_ACTOR)
+          const reservationId = held.transaction.transactionId
+          yield* TestClock.adjust("59 seconds")
+          expect(yield* energy.balance(u)).toMatchObject({ balance: 100, reserved: 25, available: 75 })
+          yield* TestClock.adjust("1 second")
+          expect(yield* energy.balance(u)).toMatchObject({ balance: 100, reserved: 0, available: 100 })
+
+          const late = yield* Effect.exit(energy.commit(u, { reservationId, idempotencyKey: key() }, ADMIN_ACTOR))
+          expect(failureOf(late)).toMatchObject({ _tag: "ReservationExpired", expiredAt: DateTime.unsafeMake(60_000) })
+
+          // The next write records the release (once), then its own row.
+          yield* energy.consume(u, { action: "coach_message", idempotencyKey: key() }, ADMIN_ACTOR)
+          const { transactions } = yield* expectLedgerConsistent(u)
+          expect(transactions.slice(-2).map((t) => [t.kind, t.amount, t.reservedDelta, t.referenceId])).toEqual([
+            ["release", 25, -25, reservationId],
+            ["consume", 5, 0, null]
+          ])
+          expect(failureOf(yield* Effect.exit(energy.release(u, { reservationId, idempotencyKey: key() }, ADMIN_ACTOR)))).toMatchObject({ _tag: "ReservationExpired" })
+          expect(failureOf(yield* Effect.exit(energy.commit(u, { reservationId, idempotencyKey: key() }, ADMIN_ACTOR)))).toMatchObject({ _tag: "ReservationExpired" })
+        })))
+
+      it.effect("a reservation committed before its expiry stays committed", () =>
+        onTestClock(Effect.gen(function* () {
+          const energy = yield* Energy
+          const u = user()
+          yield* openAccount(u)
+          const held = yield* energy.reserve(u, { amount: 30, ttlSeconds: 60, idempotencyKey: key() }, ADMIN_ACTOR)
+          yield* TestClock.adjust("30 seconds")
+          const committed = yield* energy.commit(u, { reservationId: held.transaction.transactionId, amount: 12, idempotencyKey: key() }, ADMIN_ACTOR)
+          expect(committed.balance).toEqual({ balance: 88, reserved: 0, available: 88 })
+          yield* TestClock.adjust("1 hour")
+          yield* energy.consume(u, { action: "coach_message", idempotencyKey: key() }, ADMIN_ACTOR)
+          const { transactions } = yield* expectLedgerConsistent(u)
+          expect(transactions.filter((t) => t.kind === "release")).toEqual([])
+        })))
+    })
+  })
+}

@@ -1,0 +1,90 @@
+/**
+ * The energy service on a fresh, migrated database (`energyLayer`): the event store, the actor
+ * runtime (in memory on PGlite; a runner on a free loopback port over Postgres) and `EnergyLive`.
+ * Plus small builders the energy suites share.
+ */
+import { expect } from "@effect/vitest"
+import { type ConfigError, Effect, Layer } from "effect"
+import { randomUUID } from "node:crypto"
+import { getFreePort } from "../../bench/lib/net.js"
+import { ClusterLive } from "../../src/services/cluster/live.js"
+import { Energy } from "../../src/services/energy/Energy.js"
+import { EnergyLive } from "../../src/services/energy/live.js"
+import type { UserId } from "../../src/services/guardian/schema.js"
+import { energyStream, foldLedger } from "../../src/services/energy/events.js"
+import type { Transaction } from "../../src/services/energy/schema.js"
+import { EventStore } from "../../src/services/events/EventStore.js"
+import type { BackendName } from "./backends.js"
+import type { TestDatabaseOptions } from "./database.js"
+import { eventStoreLayer, type TestEventStoreServices } from "./events.js"
+import { runToken } from "./backends.js"
+
+/** A loopback port for this test's cluster runner (each Hub on Postgres listens on one). */
+export const runnerPortEnv: Effect.Effect<Record<string, string>> = Effect.map(
+  Effect.promise(getFreePort),
+  (port) => ({ CLUSTER_RUNNER_PORT: String(port) })
+)
+
+export const energyLayer = (
+  backend: BackendName,
+  options: TestDatabaseOptions = {}
+): Layer.Layer<Energy | TestEventStoreServices, unknown | ConfigError.ConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(runnerPortEnv, (runner) =>
+      EnergyLive.pipe(
+        Layer.provideMerge(ClusterLive),
+        Layer.provideMerge(eventStoreLayer(backend, { ...options, env: { ...runner, ...options.env } }))
+      ))
+  )
+
+/** A user id no other test (or run) uses. */
+export const userIds = () => {
+  const token = runToken()
+  let n = 0
+  return (name = "u"): UserId => `${name}-${token}-${++n}` as UserId
+}
+
+export const key = (): string => `k-${randomUUID()}`
+
+export const ADMIN_ACTOR = "test"
+
+/** Opens `userId`'s account on `plan` (free by default). */
+export const openAccount = (userId: UserId, plan: "free" | "pack" | "unlimited" = "free") =>
+  Effect.flatMap(Energy, (energy) => energy.open(userId, plan, ADMIN_ACTOR))
+
+/** Every transaction of `userId`, oldest first (all pages). */
+export const allTransactions = (userId: UserId) =>
+  Effect.gen(function* () {
+    const energy = yield* Energy
+    const newestFirst: Array<Transaction> = []
+    let cursor: string | undefined
+    do {
+      const page = yield* energy.transactions(userId, cursor === undefined ? { limit: 100 } : { limit: 100, cursor })
+      newestFirst.push(...page.transactions)
+      cursor = page.nextCursor ?? undefined
+    } while (cursor !== undefined)
+    return newestFirst.reverse()
+  })
+
+/** The user's event stream folded back: plan, balance, reserved, version and transactions. */
+export const foldedLedger = (userId: UserId) =>
+  Effect.flatMap(EventStore, (events) => Effect.map(events.readStream(energyStream(userId), { limit: 1000 }), foldLedger))
+
+/**
+ * The account (as its actor answers), its stored transactions and its event stream agree: the
+ * events fold to exactly the transactions, and to the balance, reserved energy and version.
+ */
+export const expectLedgerConsistent = (userId: UserId) =>
+  Effect.gen(function* () {
+    const energy = yield* Energy
+    const balance = yield* energy.balance(userId)
+    const folded = yield* foldedLedger(userId)
+    const transactions = yield* allTransactions(userId)
+    expect(folded.version).toBe(balance.version)
+    expect(folded.transactions).toEqual(transactions)
+    const last = transactions.at(-1)
+    expect(folded.balance).toBe(last?.balanceAfter ?? 0)
+    expect(folded.reserved).toBe(last?.reservedAfter ?? 0)
+    expect(folded.plan).toBe(balance.plan)
+    return { balance, folded, transactions }
+  })
