@@ -430,6 +430,26 @@ for (const backend of backends) {
           expect(spec.paths["/energy/{userId}/consume"].post.description).toContain("replayed")
           expect(spec.paths["/energy/leaderboard"].get.parameters.map((p: Json) => p.name).sort()).toEqual(["limit", "period"])
         }))
+
+      it.effect("/metrics shows operations by kind and outcome, refusals, actor activations and command latency", () =>
+        Effect.gen(function* () {
+          const u = user()
+          yield* open(u)
+          ok(yield* consume(u, "career_transition_plan"))
+          const k = key()
+          ok(yield* consume(u, "career_transition_plan", k))
+          ok(yield* consume(u, "career_transition_plan", k))
+          ok(yield* consume(u, "career_transition_plan"))
+          expectError(yield* consume(u, "career_transition_plan"), 402, "InsufficientEnergy")
+          const text = (yield* call("/metrics")).text
+          const value = (pattern: RegExp) => Number(text.match(pattern)?.[1] ?? Number.NaN)
+          expect(value(/^phoenix_energy_operations_total\{[^}]*kind="consume"[^}]*outcome="ok"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(3)
+          expect(value(/^phoenix_energy_operations_total\{[^}]*kind="consume"[^}]*outcome="replayed"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(1)
+          expect(value(/^phoenix_energy_operations_total\{[^}]*kind="consume"[^}]*outcome="refused"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(1)
+          expect(value(/^phoenix_energy_refused_insufficient_total(?:\{[^}]*\})? (\d+)/m)).toBeGreaterThanOrEqual(1)
+          expect(value(/^phoenix_energy_actor_activations_total(?:\{[^}]*\})? (\d+)/m)).toBeGreaterThanOrEqual(1)
+          expect(value(/^phoenix_energy_command_duration_ms_count(?:\{[^}]*\})? (\d+)/m)).toBeGreaterThanOrEqual(5)
+        }))
     })
   })
 }

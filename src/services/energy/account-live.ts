@@ -14,7 +14,7 @@
  */
 import { Entity } from "@effect/cluster"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { Clock, Data, DateTime, Effect, Metric } from "effect"
+import { Cause, type Clock, Data, DateTime, Duration, Effect, Exit, Metric } from "effect"
 import { ServiceUnavailable } from "../common/errors.js"
 import { Database } from "../database/Database.js"
 import { EventStore } from "../events/EventStore.js"
@@ -60,6 +60,18 @@ import {
   type WriteResult
 } from "./schema.js"
 import { AccountMoved, KeyTaken, makeLedgerStatements, plannedTransaction, toTransaction, type TransactionRow } from "./store.js"
+
+/** One counter per (operation, outcome), tagged once. */
+const operationCounters = new Map<string, Metric.Metric.Counter<number>>()
+const operationCounter = (operation: string, outcome: string) => {
+  const name = `${operation}/${outcome}`
+  let counter = operationCounters.get(name)
+  if (counter === undefined) {
+    counter = Metric.tagged(Metric.tagged(energyOperations, "kind", operation), "outcome", outcome)
+    operationCounters.set(name, counter)
+  }
+  return counter
+}
 
 /** Writes refused because the account moved are decided again this many times before giving up. */
 const MOVED_ATTEMPTS = 6
@@ -230,22 +242,15 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
         return measured(operation, attempt(MOVED_ATTEMPTS))
       }
 
+      /** Counts the write by outcome and times it, refusals included. */
       const measured = <A extends WriteResult, E>(operation: string, self: Effect.Effect<A, E>) =>
-        Effect.timed(self).pipe(
-          Effect.tapBoth({
-            onFailure: (error) =>
-              Effect.zipRight(
-                error instanceof InsufficientEnergy ? Metric.increment(energyRefusedInsufficient) : Effect.void,
-                Metric.increment(Metric.tagged(Metric.tagged(energyOperations, "kind", operation), "outcome", isRefusal(error) ? "refused" : "error"))
-              ),
-            onSuccess: ([elapsed, result]) =>
-              Effect.zipRight(
-                Metric.update(energyCommandDurationMs, elapsed.value._tag === "Millis" ? elapsed.value.millis : Number(elapsed.value._tag === "Nanos" ? elapsed.value.nanos : 0n) / 1e6),
-                Metric.increment(Metric.tagged(Metric.tagged(energyOperations, "kind", operation), "outcome", result.replayed ? "replayed" : "ok"))
-              )
-          }),
-          Effect.map(([, result]) => result)
-        )
+        Effect.flatMap(Effect.timed(Effect.exit(self)), ([elapsed, exit]) => {
+          const outcome = Exit.isSuccess(exit) ? (exit.value.replayed ? "replayed" : "ok") : isRefusal(Cause.squash(exit.cause)) ? "refused" : "error"
+          energyCommandDurationMs.unsafeUpdate(Duration.toMillis(elapsed), [])
+          operationCounter(operation, outcome).unsafeUpdate(1, [])
+          if (Exit.isFailure(exit) && Cause.squash(exit.cause) instanceof InsufficientEnergy) energyRefusedInsufficient.unsafeUpdate(1, [])
+          return exit
+        })
 
       /** A command that charges (Consume, Reserve): it may find too little energy. */
       const planCharge = (state: AccountState, all: Rules, command: Extract<Command, { readonly _tag: "Consume" | "Reserve" }>, nowMs: number) => {
@@ -310,7 +315,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
             )
             if (created) {
               account = opening.write.after
-              yield* Metric.increment(Metric.tagged(Metric.tagged(energyOperations, "kind", "open"), "outcome", "ok"))
+              operationCounter("open", "ok").unsafeUpdate(1, [])
               return { account: balanceOf(opening.write.after, all, nowMs), opened: true }
             }
             // Opened meanwhile elsewhere (another runner): answer with what is stored.
