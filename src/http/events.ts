@@ -64,7 +64,7 @@ export const ReadStreamParams = Schema.Struct({
 })
 
 const BIGINTS_AS_STRINGS = "Positions and transaction ids are 64-bit: they are encoded as decimal strings."
-const ADMIN_ONLY = "Admin only."
+const WHO = "Needs a key with the `events:read` scope (or `service`, or `admin`)."
 
 export class EventsApi extends HttpApiGroup.make("events")
   .add(
@@ -78,7 +78,7 @@ export class EventsApi extends HttpApiGroup.make("events")
         "One page of events after `after`, in global order (writing transaction, then position), only from " +
           "transactions that can no longer be overtaken, so paging with `next` never skips a late commit nor repeats " +
           "an event. An empty page answers `next` equal to `after`: poll again later, or use the `Events.Follow` RPC " +
-          `to receive events live. ${BIGINTS_AS_STRINGS} ${ADMIN_ONLY}`
+          `to receive events live. ${BIGINTS_AS_STRINGS} ${WHO}`
       )
   )
   .add(
@@ -91,12 +91,13 @@ export class EventsApi extends HttpApiGroup.make("events")
       .annotate(OpenApi.Summary, "Read one stream")
       .annotate(
         OpenApi.Description,
-        "The events of one stream (`<type>:<id>`, e.g. `account:u-123`; the `:` may be sent as is or as `%3A`), by " +
-          `version, forward or backward. 404 when nothing was ever appended to it. ${BIGINTS_AS_STRINGS} ${ADMIN_ONLY}`
+        "The events of one stream (`<type>:<id>`, e.g. `energy:u-123`; the `:` may be sent as is or as `%3A`), by " +
+          `version, forward or backward. 404 when nothing was ever appended to it. ${BIGINTS_AS_STRINGS} ${WHO}`
       )
   )
   .middleware(Authentication)
-  .annotate(AccessAnnotation, Access.admin)
+  // Services that integrate follow the log (journey 7); the path keeps its historical /admin prefix.
+  .annotate(AccessAnnotation, Access.service("events:read"))
   .prefix("/admin/events")
   .annotate(OpenApi.Title, "Events")
   .annotate(OpenApi.Description, "The unified event store: every fact the Hub records, readable by stream or in global order.")

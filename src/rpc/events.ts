@@ -33,4 +33,4 @@ export class EventsRpcs extends RpcGroup.make(
 )
   .prefix("Events.")
   .middleware(RpcAuthentication)
-  .annotateRpcs(AccessAnnotation, Access.admin) {}
+  .annotateRpcs(AccessAnnotation, Access.service("events:read")) {}

@@ -228,7 +228,7 @@ for (const backend of backends) {
           expect(JSON.stringify(readAll.responses["400"])).toContain("InvalidRequestError")
           expect(JSON.stringify(readAll.responses["503"])).toContain("#/components/schemas/ServiceUnavailable")
           expect(readAll.responses["500"]).toBeDefined()
-          expect(readAll.description).toContain("Admin only")
+          expect(readAll.description).toContain("events:read")
 
           const readStream = spec.paths["/admin/events/streams/{streamId}"]?.get
           expect(readStream).toBeDefined()

@@ -37,6 +37,7 @@ import {
   planCommand,
   planOpening,
   planPlanChange,
+  planSettle,
   requestFingerprint,
   viewAt,
   type WritePlan
@@ -72,6 +73,9 @@ const operationCounter = (operation: string, outcome: string) => {
   }
   return counter
 }
+
+/** Who the events of a settling (lapsed reservations, regeneration) name. */
+const SWEEPER: Caller = { actor: "system:energy" }
 
 /** Writes refused because the account moved are decided again this many times before giving up. */
 const MOVED_ATTEMPTS = 6
@@ -406,6 +410,25 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
           write<ReservationNotFound | ReservationExpired | ReservationResolved>("release", request.idempotencyKey, requestFingerprint.release(request.reservationId), caller, (state, all, nowMs) =>
             Effect.flatMap(openReservation(state, request.reservationId, nowMs), (reservation) =>
               planGrant(state, all, { _tag: "Release", reservation, key: request.idempotencyKey }, nowMs))),
+
+        Settle: () => {
+          const settle = (left: number): Effect.Effect<number, UserNotFound | ServiceUnavailable> =>
+            Effect.gen(function* () {
+              const state = yield* existing
+              const all = yield* rules.current
+              const nowMs = yield* now
+              const plan = planSettle(state, planRulesOf(all, state), nowMs)
+              if (plan === undefined) return 0
+              yield* commit(state, plan, [], SWEEPER, nowMs)
+              return plan.rows.length
+            }).pipe(
+              Effect.catchTags({
+                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => void (account = undefined)), settle(left - 1)) : Effect.fail(unavailable("settling kept conflicting"))),
+                AccountMoved: () => (left > 1 ? settle(left - 1) : Effect.fail(unavailable("settling kept conflicting")))
+              })
+            )
+          return settle(MOVED_ATTEMPTS)
+        },
 
         ChangePlan: ({ payload: { caller, request } }) => {
           const change = (left: number): Effect.Effect<Balance, UserNotFound | ServiceUnavailable> =>

@@ -78,5 +78,7 @@ export const EnergyAccount = Entity.make("EnergyAccount", [
     success: WriteResult,
     error: Schema.Union(...WriteErrors, ReservationNotFound, ReservationExpired, ReservationResolved)
   }),
+  /** Records what time alone changed (lapsed reservations, regeneration); answers the rows written. */
+  Rpc.make("Settle", { success: Schema.Int, error: Schema.Union(UserNotFound, ServiceUnavailable) }),
   Rpc.make("ChangePlan", { payload: withCaller(ChangePlanRequest), success: Balance, error: Schema.Union(UserNotFound, ServiceUnavailable) })
 ])

@@ -5,6 +5,7 @@
  */
 import { AlreadyProcessingMessage, MailboxFull, PersistenceError } from "@effect/cluster/ClusterError"
 import * as PgClient from "@effect/sql-pg/PgClient"
+import * as Singleton from "@effect/cluster/Singleton"
 import { Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
 import { HubConfig } from "../../config.js"
 import { ServiceUnavailable } from "../common/errors.js"
@@ -132,15 +133,62 @@ const EnergyService = Layer.effect(
   })
 )
 
-/** The service, its account actors (registered on this runner) and the product rules. */
-export const EnergyLive = Layer.unwrapEffect(
-  Effect.gen(function* () {
-    const settings = yield* HubConfig
-    const clock = yield* Effect.clock
-    const actors = builtOnRealTime(EnergyAccountLive({ maxIdleTime: settings.cache.ttlUserEnergySeconds, clock }))
-    return Layer.merge(EnergyService, actors).pipe(
-      Layer.provideMerge(LedgerRulesLive)
-    )
-  })
-)
+/** How often (once per cluster) lapsed reservations are looked for and recorded. */
+export const EXPIRY_SWEEP_INTERVAL = Duration.seconds(30)
+const SWEEP_BATCH = 200
+
+/**
+ * Records lapsed reservations by themselves: one runner (a cluster singleton) asks the owners of
+ * reservations past their expiry to settle. Reads already show them released; this writes the
+ * release, so the stored ledger does not wait for the user's next write.
+ */
+const ExpirySweeper = (clock: Clock.Clock, interval: Duration.Duration) =>
+  Singleton.make(
+    "energy-expiry-sweeper",
+    Effect.gen(function* () {
+      const db = yield* Database
+      const statements = makeLedgerStatements(yield* PgClient.PgClient)
+      const makeClient = yield* EnergyAccount.client
+      const sweep = Effect.gen(function* () {
+        const owners = yield* db.guard(statements.lapsedReservationOwners(new Date(clock.unsafeCurrentTimeMillis()), SWEEP_BATCH))
+        const written = yield* Effect.forEach(owners, (userId) =>
+          delivered(makeClient(userId).Settle()).pipe(
+            Effect.catchAll((error) => Effect.as(Effect.logWarning("Lapsed reservations not recorded", { user: userId, reason: error.message }), 0))
+          ), { concurrency: 8 })
+        const total = written.reduce((sum, n) => sum + n, 0)
+        if (total > 0) yield* Effect.logInfo("Recorded lapsed reservations", { users: owners.length, rows: total })
+      })
+      yield* sweep.pipe(
+        Effect.catchAllCause((cause) => Effect.logWarning("Reservation sweep failed; next one in the next interval", cause)),
+        Effect.zipRight(Effect.sleep(interval)),
+        Effect.forever
+      )
+    }).pipe(Effect.annotateLogs({ logger: "energy" }))
+  )
+
+export interface EnergyLayerOptions {
+  /** Overrides EXPIRY_SWEEP_INTERVAL (tests). */
+  readonly expirySweepInterval?: Duration.DurationInput
+}
+
+/**
+ * The service, its account actors (registered on this runner), the reservation sweeper and the
+ * product rules. The ledger's time is the clock of whoever builds the layer.
+ */
+export const makeEnergyLayer = (options: EnergyLayerOptions = {}) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const settings = yield* HubConfig
+      const clock = yield* Effect.clock
+      const actors = builtOnRealTime(
+        Layer.merge(
+          EnergyAccountLive({ maxIdleTime: settings.cache.ttlUserEnergySeconds, clock }),
+          ExpirySweeper(clock, Duration.decode(options.expirySweepInterval ?? EXPIRY_SWEEP_INTERVAL))
+        )
+      )
+      return Layer.merge(EnergyService, actors).pipe(Layer.provideMerge(LedgerRulesLive))
+    })
+  )
+
+export const EnergyLive = makeEnergyLayer()
 

@@ -295,7 +295,17 @@ const materialise = (state: AccountState, drafts: ReadonlyArray<Draft>, nowMs: n
     balance += draft.balanceDelta
     reserved += draft.reservedDelta
     version += 1
-    const row: PlannedRow = { ...draft, transactionId: randomUUID(), seq: version, balanceAfter: balance, reservedAfter: reserved, createdAtMs: nowMs }
+    const row: PlannedRow = {
+      ...draft,
+      // `+ 0` turns a -0 (a commit of nothing) into the 0 the database gives back.
+      balanceDelta: draft.balanceDelta + 0,
+      reservedDelta: draft.reservedDelta + 0,
+      transactionId: randomUUID(),
+      seq: version,
+      balanceAfter: balance,
+      reservedAfter: reserved,
+      createdAtMs: nowMs
+    }
     if (row.kind === "reservation") {
       reservations.set(row.transactionId, { id: row.transactionId, amount: row.amount, held: row.reservedDelta, expiresAtMs: row.expiresAtMs! })
     } else if ((row.kind === "commit" || row.kind === "release") && row.referenceId !== null) {

@@ -273,6 +273,17 @@ export const makeLedgerStatements = (sql: PgClient.PgClient) => {
       ORDER BY energy_transactions.seq DESC
       LIMIT ${options.limit}`
 
+  /** Users holding a reservation that lapsed by `now` without being resolved (at most `limit`). */
+  const lapsedReservationOwners = (now: Date, limit: number): Effect.Effect<ReadonlyArray<string>, SqlError> =>
+    Effect.map(
+      sql<{ readonly user_id: string }>`
+        SELECT DISTINCT r.user_id FROM energy_transactions r
+        WHERE r.kind = 'reservation' AND r.expires_at <= ${now}
+          AND NOT EXISTS (SELECT 1 FROM energy_transactions c WHERE c.reference_id = r.transaction_id AND c.kind IN ('commit', 'release'))
+        LIMIT ${limit}`,
+      (rows) => rows.map((row) => row.user_id)
+    )
+
   const accountExists = (userId: string): Effect.Effect<boolean, SqlError> =>
     Effect.map(sql`SELECT 1 FROM energy_accounts WHERE user_id = ${userId}`, (rows) => rows.length > 0)
 
@@ -333,6 +344,7 @@ export const makeLedgerStatements = (sql: PgClient.PgClient) => {
     setPlanRules,
     transactions,
     accountExists,
+    lapsedReservationOwners,
     stats,
     leaderboard
   }

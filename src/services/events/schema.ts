@@ -4,7 +4,7 @@
 import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 
-/** `<type>:<id>`, e.g. `account:u-123`, `apikey:7f…`; the part before `:` is the stream type. */
+/** `<type>:<id>`, e.g. `energy:u-123`, `apikey:7f…`; the part before `:` is the stream type. */
 export const StreamId = Schema.String.pipe(
   Schema.pattern(/^[a-z][a-z0-9_]{0,39}:[A-Za-z0-9._:@-]{1,200}$/, {
     message: () => "a stream id of the form <type>:<id> (type: lowercase letters, digits, _; id: letters, digits, . _ : @ -)"

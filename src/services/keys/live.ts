@@ -27,7 +27,8 @@ import {
   type KeyStatusEntry,
   NoSuccessorPending,
   type RotationResult,
-  type Scope
+  type Scope,
+  SCOPES
 } from "./schema.js"
 import { effectiveStatus, isWorking, stopsAtMs } from "./status.js"
 import { type KeyRow, makeKeyStatements, timesOf, toInfo, toSchedule } from "./store.js"
@@ -57,7 +58,9 @@ const showOnConsole = (key: string) =>
       "",
       `    ${key}`,
       "",
-      "  Use it as `Authorization: Bearer <key>`; create service keys with POST /admin/keys.",
+      "  Use it as `Authorization: Bearer <key>`. Create a key for each app with POST /admin/keys, e.g.",
+      `    {"name": "Phoenix CV", "env": "dev", "scopes": ["service"]}`,
+      `  (scopes: ${SCOPES.join(", ")}).`,
       ""
     ].join("\n")
   )

@@ -154,6 +154,18 @@ for (const backend of backends) {
           yield* expectLedgerConsistent(u)
         }))
 
+      it.effect("a commit of nothing releases the hold and answers exactly the stored transaction", () =>
+        Effect.gen(function* () {
+          const energy = yield* Energy
+          const u = user()
+          yield* openAccount(u)
+          const held = yield* energy.reserve(u, { amount: 10, idempotencyKey: key() }, ADMIN_ACTOR)
+          const committed = yield* energy.commit(u, { reservationId: held.transaction.transactionId, amount: 0, idempotencyKey: key() }, ADMIN_ACTOR)
+          expect(committed.balance).toEqual({ balance: 100, reserved: 0, available: 100 })
+          const { transactions } = yield* expectLedgerConsistent(u)
+          expect(committed.transaction).toEqual(transactions.at(-1))
+        }))
+
       it.effect("the unlimited plan records charges at their cost without debiting or refusing them", () =>
         Effect.gen(function* () {
           const energy = yield* Energy

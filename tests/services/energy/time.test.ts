@@ -8,21 +8,24 @@ import { describe, expect, layer } from "@effect/vitest"
 import { DateTime, Effect, Exit, Layer, TestClock, TestContext } from "effect"
 import { ClusterSingleProcess } from "../../../src/services/cluster/live.js"
 import { Energy } from "../../../src/services/energy/Energy.js"
-import { EnergyLive } from "../../../src/services/energy/live.js"
+import { makeEnergyLayer } from "../../../src/services/energy/live.js"
 import { backendsUnderTest } from "../../support/backends.js"
-import { ADMIN_ACTOR, expectLedgerConsistent, key, openAccount, userIds } from "../../support/energy.js"
+import { ADMIN_ACTOR, allTransactions, expectLedgerConsistent, key, openAccount, userIds } from "../../support/energy.js"
 import { eventStoreLayer } from "../../support/events.js"
 
 const backends = await backendsUnderTest()
 
 const HOUR = 3_600_000
 
-/** Runs `self` with the ledger built under the TestClock (which starts at 0). */
+/** Runs `self` with the ledger built under the TestClock (which starts at 0); its sweeper looks every 100 ms. */
 const onTestClock = <A, E, R>(self: Effect.Effect<A, E, R>) =>
   self.pipe(
-    Effect.provide(EnergyLive.pipe(Layer.provideMerge(ClusterSingleProcess))),
+    Effect.provide(makeEnergyLayer({ expirySweepInterval: "100 millis" }).pipe(Layer.provideMerge(ClusterSingleProcess))),
     Effect.provide(TestContext.TestContext)
   )
+
+/** Waits in real time (the test's own clock is simulated). */
+const realPause = (ms: number) => Effect.promise(() => new Promise((resolve) => setTimeout(resolve, ms)))
 
 const failureOf = <A, E>(exit: Exit.Exit<A, E>): Record<string, unknown> =>
   Exit.isFailure(exit) ? ((exit.cause as { error?: Record<string, unknown> }).error ?? {}) : {}
@@ -98,6 +101,24 @@ for (const backend of backends) {
           ])
           expect(failureOf(yield* Effect.exit(energy.release(u, { reservationId, idempotencyKey: key() }, ADMIN_ACTOR)))).toMatchObject({ _tag: "ReservationExpired" })
           expect(failureOf(yield* Effect.exit(energy.commit(u, { reservationId, idempotencyKey: key() }, ADMIN_ACTOR)))).toMatchObject({ _tag: "ReservationExpired" })
+        })))
+
+      it.effect("a lapsed reservation is recorded as released by itself, without another request", () =>
+        onTestClock(Effect.gen(function* () {
+          const energy = yield* Energy
+          const u = user()
+          yield* openAccount(u)
+          const held = yield* energy.reserve(u, { amount: 40, ttlSeconds: 60, idempotencyKey: key() }, ADMIN_ACTOR)
+          yield* realPause(300)
+          expect((yield* allTransactions(u)).at(-1)?.kind).toBe("reservation")
+          yield* TestClock.adjust("61 seconds")
+          let transactions = yield* allTransactions(u)
+          for (let i = 0; i < 100 && transactions.at(-1)?.kind !== "release"; i++) {
+            yield* realPause(50)
+            transactions = yield* allTransactions(u)
+          }
+          expect(transactions.at(-1)).toMatchObject({ kind: "release", amount: 40, reservedDelta: -40, referenceId: held.transaction.transactionId, reservedAfter: 0, metadata: { reason: "expired" } })
+          yield* expectLedgerConsistent(u)
         })))
 
       it.effect("a reservation committed before its expiry stays committed", () =>
