@@ -19,6 +19,30 @@ declare module "autocannon" {
       readonly method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
       readonly headers?: Readonly<Record<string, string>>;
       readonly body?: string | Buffer;
+      /**
+       * Requests sent in turn on each connection, instead of one fixed request. A request with
+       * `setupRequest` is rebuilt before each send (e.g. a fresh body per request).
+       */
+      readonly requests?: ReadonlyArray<Request>;
+    }
+
+    /** What `setupRequest` receives and returns (a copy of the defaults merged with the request). */
+    interface RequestParams {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+    }
+
+    interface Request {
+      readonly method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+      readonly path?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly body?: string | Buffer;
+      /** Called before each send; the returned request is sent (a falsy return skips it). */
+      readonly setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams;
+      /** Called with each response's status and body. */
+      readonly onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }
 
     /** hdr-histogram-percentiles-obj shape (only the fields used). */

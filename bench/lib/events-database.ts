@@ -29,7 +29,7 @@ const describe = (error: unknown): string => {
   return error instanceof Error ? error.message : String(error);
 };
 
-const withClient = async <A>(url: string, f: (client: Pg.Client) => Promise<A>): Promise<A> => {
+export const withClient = async <A>(url: string, f: (client: Pg.Client) => Promise<A>): Promise<A> => {
   const client = new Pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   client.on("error", () => undefined);
   await client.connect();
@@ -41,7 +41,7 @@ const withClient = async <A>(url: string, f: (client: Pg.Client) => Promise<A>):
 };
 
 /** The admin URL with its host forced to 127.0.0.1, or why it cannot be used. */
-const loopbackUrl = (raw: string): { readonly url: string } | { readonly problem: string } => {
+export const loopbackUrl = (raw: string): { readonly url: string } | { readonly problem: string } => {
   let parsed: URL;
   try {
     parsed = new URL(raw);

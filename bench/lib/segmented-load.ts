@@ -12,6 +12,11 @@ export interface SegmentTarget {
   readonly url: string;
   /** Sent with every request (e.g. authorization). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Requests sent in turn instead of a fixed GET of `url` (autocannon `requests`): e.g. one POST
+   * whose `setupRequest` gives each request its own path and body.
+   */
+  readonly requests?: ReadonlyArray<autocannon.Request>;
 }
 
 export interface SegmentSettings {
@@ -67,6 +72,7 @@ export const runSegment = (target: SegmentTarget, settings: SegmentSettings, dur
         pipelining: settings.pipelining,
         duration: durationSeconds,
         ...(target.headers === undefined ? {} : { headers: target.headers }),
+        ...(target.requests === undefined ? {} : { requests: target.requests }),
         skipAggregateResult: true,
       },
       (error, result) => {

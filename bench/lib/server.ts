@@ -56,6 +56,8 @@ export interface SpawnServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Inherited variables to remove (e.g. DATABASE_URL). */
   readonly unsetEnv?: readonly string[];
+  /** Extra node flags before `--import tsx` (e.g. --cpu-prof, not allowed in NODE_OPTIONS). */
+  readonly nodeArgs?: readonly string[];
   /** Where `<name>.stdout.log` / `<name>.stderr.log` are written. */
   readonly logDir: string;
   /**
@@ -116,7 +118,7 @@ export const spawnServer = (options: SpawnServerOptions): ServerProcess => {
   const stdoutFd = fs.openSync(stdoutFile, "w");
   const stderrFd = fs.openSync(stderrFile, "w");
 
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.entry], {
     cwd: REPO_ROOT,
     env,
     stdio: options.ipc === true ? ["ignore", stdoutFd, stderrFd, "ipc"] : ["ignore", stdoutFd, stderrFd],
