@@ -137,3 +137,46 @@ $$;
 CREATE TRIGGER energy_transactions_refund_bound
   BEFORE INSERT ON energy_transactions
   FOR EACH ROW EXECUTE FUNCTION luna_energy_refund_bound();
+
+-- One ledger write as one statement (one round trip, atomic on its own): moves the account from
+-- the version its actor read to the state it computed, inserts the transaction rows and appends
+-- their events to stream `energy:<user>` through the event store's own function. Refused as a
+-- whole: LU409 when the account (or its stream) is not at `p_from_version`; a unique or check
+-- violation (a taken idempotency key, a second resolution, a negative balance); LU422 (refund bound).
+-- p_account: {plan, balance, reserved, regeneratedAt, version, updatedAt};
+-- p_rows: the rows as the transactions table names its columns; p_events: the store's payload.
+CREATE OR REPLACE FUNCTION luna_energy_write(
+  p_user_id text,
+  p_from_version bigint,
+  p_account jsonb,
+  p_rows jsonb,
+  p_stream_id text,
+  p_events jsonb
+) RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+  UPDATE energy_accounts SET
+    plan = p_account->>'plan',
+    balance = (p_account->>'balance')::bigint,
+    reserved = (p_account->>'reserved')::bigint,
+    regenerated_at = (p_account->>'regeneratedAt')::timestamptz,
+    version = (p_account->>'version')::bigint,
+    updated_at = (p_account->>'updatedAt')::timestamptz
+  WHERE user_id = p_user_id AND version = p_from_version;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'energy account % is not at version %', p_user_id, p_from_version
+      USING ERRCODE = 'LU409', DETAIL = p_from_version::text;
+  END IF;
+  INSERT INTO energy_transactions (transaction_id, user_id, seq, kind, amount, balance_delta, reserved_delta, balance_after,
+    reserved_after, action, idempotency_key, fingerprint, reference_id, expires_at, metadata, created_at)
+  SELECT r.transaction_id, p_user_id, r.seq, r.kind, r.amount, r.balance_delta, r.reserved_delta, r.balance_after,
+    r.reserved_after, r.action, r.idempotency_key, r.fingerprint, r.reference_id, r.expires_at, coalesce(r.metadata, '{}'), r.created_at
+  FROM jsonb_to_recordset(p_rows) AS r(transaction_id uuid, seq bigint, kind text, amount bigint, balance_delta bigint,
+    reserved_delta bigint, balance_after bigint, reserved_after bigint, action text, idempotency_key text, fingerprint text,
+    reference_id uuid, expires_at timestamptz, metadata jsonb, created_at timestamptz);
+  IF jsonb_array_length(p_events) > 0 THEN
+    PERFORM luna_append_events(p_stream_id, 'energy', p_from_version::text, p_events, NULL);
+  END IF;
+END;
+$$;

@@ -7,6 +7,11 @@
 import { Clock, Effect, Layer } from "effect"
 
 const realClock = Clock.make()
+/** The clock every fiber has unless something provides another (the default services'). */
+const defaultClock = Effect.runSync(Effect.clock)
+
+/** Whether `clock` is real time (then calls made on it need no switch to real time). */
+export const isRealTime = (clock: Clock.Clock): boolean => clock === defaultClock || clock === realClock
 
 /** Runs `self` (e.g. a call to an entity) on real time. */
 export const onRealTime = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => Effect.withClock(self, realClock)

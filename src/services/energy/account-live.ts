@@ -22,6 +22,7 @@ import type { NewEvent } from "../events/schema.js"
 import { type Caller, EnergyAccount } from "./account.js"
 import { LedgerRules, type Rules } from "./catalogue.js"
 import { energyStream, openedEvent, planChangedEvent, rowEvent } from "./events.js"
+import { balanceView, checkView, costOf, type LocalAccounts, planRulesOf } from "./view.js"
 import {
   energyActorActivations,
   energyActorPassivations,
@@ -31,15 +32,12 @@ import {
 } from "./metrics.js"
 import {
   type AccountState,
-  checkCharge,
   type Command,
-  nextRegenerationMs,
   planCommand,
   planOpening,
   planPlanChange,
   planSettle,
   requestFingerprint,
-  viewAt,
   type WritePlan
 } from "./rules.js"
 import {
@@ -50,7 +48,6 @@ import {
   IdempotencyKeyReused,
   InsufficientEnergy,
   NotRefundable,
-  type PlanRules,
   ReservationExpired,
   ReservationNotFound,
   ReservationResolved,
@@ -106,11 +103,6 @@ const resultOfRow = (transaction: WriteResult["transaction"], replayed: boolean)
   replayed
 })
 
-const costOf = (rules: Rules, charge: Charge): number | UnknownAction => {
-  if ("amount" in charge) return charge.amount
-  return rules.actions.get(charge.action)?.cost ?? new UnknownAction({ action: charge.action })
-}
-
 const unavailable = (reason: string) => new ServiceUnavailable({ dependency: "energy", reason, retryAfterSeconds: 1 })
 
 export interface EnergyAccountOptions {
@@ -121,6 +113,8 @@ export interface EnergyAccountOptions {
    * not the cluster's fibers', so tests can move it while the actor runtime keeps real time.
    */
   readonly clock: Clock.Clock
+  /** Where each actor publishes its committed state for reads in this process. */
+  readonly local: LocalAccounts
 }
 
 export const EnergyAccountLive = (options: EnergyAccountOptions) =>
@@ -134,56 +128,45 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
       const stream = energyStream(userId)
       const now = Effect.sync(() => options.clock.unsafeCurrentTimeMillis())
       yield* Metric.increment(energyActorActivations)
-      yield* Effect.addFinalizer(() => Metric.increment(energyActorPassivations))
 
       /** undefined: not loaded (or unknown after a failed write); null: the user has no account. */
       let account: AccountState | null | undefined
+      /** Holds `state` and publishes it to local readers (only a known account is published). */
+      const hold = (state: AccountState | null | undefined) => {
+        account = state
+        if (state === null || state === undefined) options.local.delete(userId)
+        else options.local.set(userId, state)
+      }
+      yield* Effect.addFinalizer(() =>
+        Effect.zipRight(Effect.sync(() => options.local.delete(userId)), Metric.increment(energyActorPassivations))
+      )
 
       const load = Effect.tap(db.guard(statements.loadAccount(userId)), (loaded) => {
-        account = loaded ?? null
+        hold(loaded ?? null)
       })
       const current: Effect.Effect<AccountState | undefined, ServiceUnavailable> = Effect.suspend(() =>
         account === undefined ? load : Effect.succeed(account ?? undefined)
       )
       const existing = Effect.flatMap(current, (state) => (state === undefined ? Effect.fail(new UserNotFound({ userId })) : Effect.succeed(state)))
 
-      const planRulesOf = (all: Rules, state: AccountState): PlanRules => all.plans.get(state.plan)!
+      const balanceOf = balanceView
 
-      const balanceOf = (state: AccountState, all: Rules, nowMs: number): Balance => {
-        const planRules = planRulesOf(all, state)
-        const view = viewAt(state, planRules, nowMs)
-        const next = nextRegenerationMs(view, planRules)
-        return {
-          userId: userId as string as Balance["userId"],
-          plan: view.plan,
-          balance: view.balance,
-          available: view.balance - view.reserved,
-          reserved: view.reserved,
-          cap: planRules.cap,
-          nextRegenerationAt: next === null ? null : DateTime.unsafeMake(next),
-          version: state.version
-        }
-      }
-
-      /** Commits `plan` (from `from`) with its events; the actor then holds `plan.after`. */
-      const commit = (from: AccountState, plan: WritePlan, extraEvents: ReadonlyArray<NewEvent>, caller: Caller, nowMs: number) =>
-        events.transaction(
-          Effect.zipRight(
-            statements.write(from.version, plan.after, plan.rows, nowMs),
-            events.append(stream, [...plan.rows.map((row) => rowEvent(userId, row, caller)), ...extraEvents], from.version)
-          )
-        ).pipe(
-          Effect.catchTags({
-            ConcurrencyConflict: (conflict) => Effect.fail(new AccountMoved({ reason: conflict.message })),
-            EventIdReused: (reused) => Effect.fail(new AccountMoved({ reason: reused.message })),
-            InvalidEvent: (invalid) => Effect.die(invalid)
-          }),
+      /**
+       * Commits `plan` (from `from`) with its events in one statement (the account, the rows and
+       * the events of its stream, whose version is the account's); the actor then holds `plan.after`.
+       */
+      const commit = (from: AccountState, plan: WritePlan, extraEvents: ReadonlyArray<NewEvent>, caller: Caller, nowMs: number) => {
+        const written = [...plan.rows.map((row) => rowEvent(userId, row, caller)), ...extraEvents]
+        return events.prepare(written).pipe(
+          Effect.catchTag("InvalidEvent", (invalid) => Effect.die(invalid)),
+          Effect.flatMap((prepared) => db.guard(statements.write(from.version, plan.after, plan.rows, nowMs, stream, prepared.payload))),
           Effect.tapBoth({
             // After an outage the write may or may not have committed: the next command reloads.
-            onFailure: () => Effect.sync(() => void (account = undefined)),
-            onSuccess: () => Effect.sync(() => void (account = plan.after))
+            onFailure: () => Effect.sync(() => hold(undefined)),
+            onSuccess: () => Effect.zipRight(Effect.sync(() => hold(plan.after)), events.appended(written))
           })
         )
+      }
 
       /** The stored answer for `key`, if it was used: the original result, or 409 for another request. */
       const replayOf = (key: string, fingerprint: string): Effect.Effect<WriteResult | undefined, IdempotencyKeyReused | ServiceUnavailable> =>
@@ -230,7 +213,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
                   replayed === undefined ? Effect.die(new Error(`idempotency key ${key} taken but not found`)) : Effect.succeed(replayed))
               }
               if (error instanceof AccountMoved) {
-                account = undefined
+                hold(undefined)
                 // Reload, and back off a little at random: two owners of one account (a fault) would
                 // otherwise keep invalidating each other in step.
                 return left > 1
@@ -303,8 +286,8 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
             const opening = planOpening(userId, request.plan, all.plans.get(request.plan)!, nowMs)
             const created = yield* events.transaction(
               Effect.gen(function* () {
-                if (!(yield* statements.insertAccount(opening.opened, nowMs))) return false
-                if (opening.write.rows.length > 0) yield* statements.write(opening.opened.version, opening.write.after, opening.write.rows, nowMs)
+                if (!(yield* statements.insertAccount(opening.write.after, nowMs))) return false
+                yield* statements.insertRows(userId, opening.write.rows)
                 yield* events.append(stream, [openedEvent(request.plan, caller), ...opening.write.rows.map((row) => rowEvent(userId, row, caller))], "no_stream")
                 return true
               })
@@ -312,13 +295,11 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
               Effect.catchTags({
                 ConcurrencyConflict: () => Effect.succeed(false),
                 EventIdReused: () => Effect.succeed(false),
-                InvalidEvent: Effect.die,
-                AccountMoved: () => Effect.succeed(false),
-                KeyTaken: () => Effect.succeed(false)
+                InvalidEvent: Effect.die
               })
             )
             if (created) {
-              account = opening.write.after
+              hold(opening.write.after)
               operationCounter("open", "ok").unsafeUpdate(1, [])
               return { account: balanceOf(opening.write.after, all, nowMs), opened: true }
             }
@@ -337,11 +318,8 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
         Check: ({ payload }) =>
           Effect.gen(function* () {
             const state = yield* existing
-            const all = yield* rules.current
-            const cost = costOf(all, payload)
-            if (cost instanceof UnknownAction) return yield* Effect.fail(cost)
-            const view = viewAt(state, planRulesOf(all, state), yield* now)
-            return checkCharge(view, cost)
+            const checked = checkView(state, yield* rules.current, payload, yield* now)
+            return checked instanceof UnknownAction ? yield* Effect.fail(checked) : checked
           }),
 
         Consume: ({ payload: { caller, request } }) =>
@@ -423,7 +401,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
               return plan.rows.length
             }).pipe(
               Effect.catchTags({
-                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => void (account = undefined)), settle(left - 1)) : Effect.fail(unavailable("settling kept conflicting"))),
+                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => hold(undefined)), settle(left - 1)) : Effect.fail(unavailable("settling kept conflicting"))),
                 AccountMoved: () => (left > 1 ? settle(left - 1) : Effect.fail(unavailable("settling kept conflicting")))
               })
             )
@@ -442,7 +420,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
               return balanceOf(plan.after, all, nowMs)
             }).pipe(
               Effect.catchTags({
-                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => void (account = undefined)), change(left - 1)) : Effect.fail(unavailable("plan change kept conflicting"))),
+                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => hold(undefined)), change(left - 1)) : Effect.fail(unavailable("plan change kept conflicting"))),
                 AccountMoved: () => (left > 1 ? change(left - 1) : Effect.fail(unavailable("plan change kept conflicting")))
               })
             )

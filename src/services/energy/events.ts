@@ -8,7 +8,6 @@ import type { NewEvent, RecordedEvent, StreamId } from "../events/schema.js"
 import type { Caller } from "./account.js"
 import type { PlannedRow } from "./rules.js"
 import { type PlanName, Transaction, type TransactionKind } from "./schema.js"
-import { plannedTransaction } from "./store.js"
 import { randomUUID } from "node:crypto"
 
 export const energyStream = (userId: string): StreamId => `energy:${userId}` as StreamId
@@ -26,15 +25,33 @@ const EVENT_TYPES: { readonly [K in TransactionKind]: string } = {
 export const ACCOUNT_OPENED = "EnergyAccountOpened"
 export const PLAN_CHANGED = "EnergyPlanChanged"
 
-const encodeTransaction = Schema.encodeSync(Transaction)
 const decodeTransaction = Schema.decodeUnknownSync(Transaction)
+
+/** A row as `Transaction` encodes it (built directly: this runs on every write). */
+const encodedRow = (userId: string, row: PlannedRow): typeof Transaction.Encoded => ({
+  transactionId: row.transactionId,
+  userId,
+  seq: row.seq,
+  kind: row.kind,
+  amount: row.amount,
+  balanceDelta: row.balanceDelta,
+  reservedDelta: row.reservedDelta,
+  balanceAfter: row.balanceAfter,
+  reservedAfter: row.reservedAfter,
+  action: row.action,
+  idempotencyKey: row.idempotencyKey,
+  referenceId: row.referenceId,
+  expiresAt: row.expiresAtMs === null ? null : new Date(row.expiresAtMs).toISOString(),
+  metadata: row.metadata,
+  createdAt: new Date(row.createdAtMs).toISOString()
+})
 
 const metadataOf = (caller: Caller) => (caller.requestId === undefined ? { actor: caller.actor } : { actor: caller.actor, requestId: caller.requestId })
 
 export const rowEvent = (userId: string, row: PlannedRow, caller: Caller): NewEvent => ({
   eventId: row.transactionId,
   type: EVENT_TYPES[row.kind],
-  data: encodeTransaction(plannedTransaction(userId, row)),
+  data: encodedRow(userId, row),
   metadata: metadataOf(caller)
 })
 

@@ -5,19 +5,23 @@
  */
 import { AlreadyProcessingMessage, MailboxFull, PersistenceError } from "@effect/cluster/ClusterError"
 import * as PgClient from "@effect/sql-pg/PgClient"
+import { EntityId } from "@effect/cluster/EntityId"
+import * as Sharding from "@effect/cluster/Sharding"
 import * as Singleton from "@effect/cluster/Singleton"
 import { Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
 import { HubConfig } from "../../config.js"
 import { ServiceUnavailable } from "../common/errors.js"
 import { Database } from "../database/Database.js"
-import { builtOnRealTime, onRealTime } from "../cluster/real-time.js"
+import { builtOnRealTime, isRealTime, onRealTime } from "../cluster/real-time.js"
+import { awaitMigrated } from "../database/live.js"
 import { currentRequest } from "../logging/request-context.js"
 import type { UserId } from "../guardian/schema.js"
 import { type Caller, EnergyAccount } from "./account.js"
 import { EnergyAccountLive } from "./account-live.js"
 import { LedgerRules, LedgerRulesLive } from "./catalogue.js"
 import { Energy } from "./Energy.js"
-import { type Period, UserNotFound } from "./schema.js"
+import { type Period, UnknownAction, UserNotFound } from "./schema.js"
+import { balanceView, checkView, type LocalAccounts } from "./view.js"
 import { makeLedgerStatements, toTransaction } from "./store.js"
 
 /** Longest an actor call may take (a moving shard included) before the caller gets a 503. */
@@ -39,21 +43,33 @@ const unavailable = (reason: string) => new ServiceUnavailable({ dependency: "en
 const isClusterFailure = (error: unknown): error is MailboxFull | AlreadyProcessingMessage | PersistenceError =>
   error instanceof MailboxFull || error instanceof AlreadyProcessingMessage || error instanceof PersistenceError
 
-/** An actor call with a deadline; the cluster's own failures become 503s. */
-const delivered = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, Exclude<E, MailboxFull | AlreadyProcessingMessage | PersistenceError> | ServiceUnavailable> =>
-  onRealTime(self).pipe(
-    Effect.catchIf(isClusterFailure, (failure) => Effect.fail(unavailable(`account actor unreachable (${(failure as { readonly _tag: string })._tag})`))),
-    Effect.timeoutFail({ duration: ACCOUNT_CALL_TIMEOUT, onTimeout: () => unavailable("account actor did not answer in time") }),
-    onRealTime
-  ) as Effect.Effect<A, Exclude<E, MailboxFull | AlreadyProcessingMessage | PersistenceError> | ServiceUnavailable>
+type Delivered<A, E> = Effect.Effect<A, Exclude<E, MailboxFull | AlreadyProcessingMessage | PersistenceError> | ServiceUnavailable>
 
-const EnergyService = Layer.effect(
+/**
+ * Calls to `userId`'s actor: the cluster's own failures become 503s, and a call to an actor on
+ * another runner gets a deadline (a dead runner's shards answer nothing until they move). A call
+ * to an actor of this runner needs none. Callers on a simulated clock are switched to real time.
+ */
+const makeDelivery = (sharding: Sharding.Sharding["Type"], callersOnRealTime: boolean) =>
+  <A, E>(userId: string, self: Effect.Effect<A, E>): Delivered<A, E> => {
+    const entityId = EntityId.make(userId)
+    const here = sharding.hasShardId(sharding.getShardId(entityId, EnergyAccount.getShardGroup(entityId)))
+    const call = Effect.catchIf(self, isClusterFailure, (failure) =>
+      Effect.fail(unavailable(`account actor unreachable (${(failure as { readonly _tag: string })._tag})`))) as Delivered<A, E>
+    const bounded = here
+      ? call
+      : Effect.timeoutFail(call, { duration: ACCOUNT_CALL_TIMEOUT, onTimeout: () => unavailable("account actor did not answer in time") })
+    return callersOnRealTime ? bounded : onRealTime(bounded)
+  }
+
+const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.effect(
   Energy,
   Effect.gen(function* () {
     const db = yield* Database
     const rules = yield* LedgerRules
     const statements = makeLedgerStatements(yield* PgClient.PgClient)
     const makeClient = yield* EnergyAccount.client
+    const delivered = makeDelivery(yield* Sharding.Sharding, isRealTime(clock))
     type AccountClient = ReturnType<typeof makeClient>
     const clients = new Map<string, AccountClient>()
     const account = (userId: string): AccountClient => {
@@ -86,17 +102,30 @@ const EnergyService = Layer.effect(
       plans: Effect.map(rules.current, (all) => ({ plans: [...all.plans.values()] })),
       setPlanRules: rules.setPlanRules,
 
-      open: (userId, plan, actor) => Effect.flatMap(withCaller(actor, { plan }), (payload) => delivered(account(userId).Open(payload))),
-      balance: (userId) => delivered(account(userId).Balance()),
-      check: (userId, charge) => delivered(account(userId).Check(charge)),
-      consume: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Consume(payload))),
-      refund: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Refund(payload))),
-      purchase: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Purchase(payload))),
-      credit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Credit(payload))),
-      reserve: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Reserve(payload))),
-      commit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Commit(payload))),
-      release: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Release(payload))),
-      changePlan: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).ChangePlan(payload))),
+      open: (userId, plan, actor) => Effect.flatMap(withCaller(actor, { plan }), (payload) => delivered(userId, account(userId).Open(payload))),
+      // Served from the state the user's actor published in this process when it runs here; a
+      // message to the actor otherwise.
+      balance: (userId) => {
+        const state = local.get(userId)
+        if (state === undefined) return delivered(userId, account(userId).Balance())
+        return Effect.map(rules.current, (all) => balanceView(state, all, clock.unsafeCurrentTimeMillis()))
+      },
+      check: (userId, charge) => {
+        const state = local.get(userId)
+        if (state === undefined) return delivered(userId, account(userId).Check(charge))
+        return Effect.flatMap(rules.current, (all) => {
+          const checked = checkView(state, all, charge, clock.unsafeCurrentTimeMillis())
+          return checked instanceof UnknownAction ? Effect.fail(checked) : Effect.succeed(checked)
+        })
+      },
+      consume: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Consume(payload))),
+      refund: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Refund(payload))),
+      purchase: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Purchase(payload))),
+      credit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Credit(payload))),
+      reserve: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Reserve(payload))),
+      commit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Commit(payload))),
+      release: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Release(payload))),
+      changePlan: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).ChangePlan(payload))),
 
       transactions: (userId, query) =>
         Effect.gen(function* () {
@@ -149,10 +178,12 @@ const ExpirySweeper = (clock: Clock.Clock, interval: Duration.Duration) =>
       const db = yield* Database
       const statements = makeLedgerStatements(yield* PgClient.PgClient)
       const makeClient = yield* EnergyAccount.client
+      const delivered = makeDelivery(yield* Sharding.Sharding, true)
+      yield* awaitMigrated
       const sweep = Effect.gen(function* () {
         const owners = yield* db.guard(statements.lapsedReservationOwners(new Date(clock.unsafeCurrentTimeMillis()), SWEEP_BATCH))
         const written = yield* Effect.forEach(owners, (userId) =>
-          delivered(makeClient(userId).Settle()).pipe(
+          delivered(userId, makeClient(userId).Settle()).pipe(
             Effect.catchAll((error) => Effect.as(Effect.logWarning("Lapsed reservations not recorded", { user: userId, reason: error.message }), 0))
           ), { concurrency: 8 })
         const total = written.reduce((sum, n) => sum + n, 0)
@@ -180,13 +211,14 @@ export const makeEnergyLayer = (options: EnergyLayerOptions = {}) =>
     Effect.gen(function* () {
       const settings = yield* HubConfig
       const clock = yield* Effect.clock
+      const local: LocalAccounts = new Map()
       const actors = builtOnRealTime(
         Layer.merge(
-          EnergyAccountLive({ maxIdleTime: settings.cache.ttlUserEnergySeconds, clock }),
+          EnergyAccountLive({ maxIdleTime: settings.cache.ttlUserEnergySeconds, clock, local }),
           ExpirySweeper(clock, Duration.decode(options.expirySweepInterval ?? EXPIRY_SWEEP_INTERVAL))
         )
       )
-      return Layer.merge(EnergyService, actors).pipe(Layer.provideMerge(LedgerRulesLive))
+      return Layer.merge(makeEnergyService(clock, local), actors).pipe(Layer.provideMerge(LedgerRulesLive))
     })
   )
 

@@ -112,6 +112,9 @@ const rowsJson = (rows: ReadonlyArray<PlannedRow>): string =>
 const UNIQUE_VIOLATION = "23505"
 const CHECK_VIOLATION = "23514"
 const LEDGER_REFUSAL = "LU422"
+/** luna_energy_write / luna_append_events: not at the expected version; an event id already stored. */
+const VERSION_MOVED = "LU409"
+const EVENT_ID_STORED = "LU208"
 
 const constraintOf = (error: SqlError): string =>
   String((error.cause as { readonly constraint?: unknown } | undefined)?.constraint ?? "")
@@ -120,7 +123,7 @@ const constraintOf = (error: SqlError): string =>
 const refusalOf = (error: SqlError): Effect.Effect<never, AccountMoved | KeyTaken | SqlError> => {
   const state = sqlStateOf(error)
   if (state === UNIQUE_VIOLATION && constraintOf(error).includes("idempotency_key")) return Effect.fail(new KeyTaken())
-  if (state === UNIQUE_VIOLATION || state === CHECK_VIOLATION || state === LEDGER_REFUSAL) {
+  if (state === UNIQUE_VIOLATION || state === CHECK_VIOLATION || state === LEDGER_REFUSAL || state === VERSION_MOVED || state === EVENT_ID_STORED) {
     return Effect.fail(new AccountMoved({ reason: `${state} ${constraintOf(error)}`.trim() }))
   }
   return Effect.fail(error)
@@ -169,37 +172,42 @@ export const makeLedgerStatements = (sql: PgClient.PgClient) => {
     )
 
   /**
-   * Moves the account from `fromVersion` to `after` and inserts `rows`, in one statement: the
-   * rows are inserted only if the account was still at `fromVersion`.
+   * One write, one statement (`luna_energy_write`, migration 0006): the account from `fromVersion`
+   * to `after`, the transaction rows, and their events (`events`: the event store's prepared
+   * payload) appended to `streamId`. Atomic on its own; refused as a whole.
    */
   const write = (
     fromVersion: number,
     after: AccountState,
     rows: ReadonlyArray<PlannedRow>,
-    nowMs: number
+    nowMs: number,
+    streamId: string,
+    events: string
   ): Effect.Effect<void, AccountMoved | KeyTaken | SqlError> => {
-    const update = sql`
-      UPDATE energy_accounts SET plan = ${after.plan}, balance = ${after.balance}, reserved = ${after.reserved},
-        regenerated_at = ${new Date(after.regeneratedAtMs)}, version = ${after.version}, updated_at = ${new Date(nowMs)}
-      WHERE user_id = ${after.userId} AND version = ${fromVersion}
-      RETURNING user_id`
-    const statement = rows.length === 0 ? update : sql`
-      WITH moved AS (${update})
-      INSERT INTO energy_transactions (transaction_id, user_id, seq, kind, amount, balance_delta, reserved_delta, balance_after,
-        reserved_after, action, idempotency_key, fingerprint, reference_id, expires_at, metadata, created_at)
-      SELECT r.transaction_id, moved.user_id, r.seq, r.kind, r.amount, r.balance_delta, r.reserved_delta, r.balance_after,
-        r.reserved_after, r.action, r.idempotency_key, r.fingerprint, r.reference_id, r.expires_at, coalesce(r.metadata, '{}'), r.created_at
-      FROM moved, jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS r(transaction_id uuid, seq bigint, kind text, amount bigint,
-        balance_delta bigint, reserved_delta bigint, balance_after bigint, reserved_after bigint, action text, idempotency_key text,
-        fingerprint text, reference_id uuid, expires_at timestamptz, metadata jsonb, created_at timestamptz)
-      RETURNING seq`
-    return statement.pipe(
+    const account = JSON.stringify({
+      plan: after.plan,
+      balance: after.balance,
+      reserved: after.reserved,
+      regeneratedAt: new Date(after.regeneratedAtMs).toISOString(),
+      version: after.version,
+      updatedAt: new Date(nowMs).toISOString()
+    })
+    return sql`SELECT luna_energy_write(${after.userId}, ${fromVersion}, ${account}::jsonb, ${rowsJson(rows)}::jsonb, ${streamId}, ${events}::jsonb)`.pipe(
       Effect.catchAll(refusalOf),
-      Effect.flatMap((written) =>
-        written.length === 0 ? Effect.fail(new AccountMoved({ reason: `not at version ${fromVersion}` })) : Effect.void
-      )
+      Effect.asVoid
     )
   }
+
+  /** Rows of an account being opened (in the opening's transaction). */
+  const insertRows = (userId: string, rows: ReadonlyArray<PlannedRow>): Effect.Effect<void, SqlError> =>
+    rows.length === 0 ? Effect.void : Effect.asVoid(sql`
+      INSERT INTO energy_transactions (transaction_id, user_id, seq, kind, amount, balance_delta, reserved_delta, balance_after,
+        reserved_after, action, idempotency_key, fingerprint, reference_id, expires_at, metadata, created_at)
+      SELECT r.transaction_id, ${userId}, r.seq, r.kind, r.amount, r.balance_delta, r.reserved_delta, r.balance_after,
+        r.reserved_after, r.action, r.idempotency_key, r.fingerprint, r.reference_id, r.expires_at, coalesce(r.metadata, '{}'), r.created_at
+      FROM jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS r(transaction_id uuid, seq bigint, kind text, amount bigint,
+        balance_delta bigint, reserved_delta bigint, balance_after bigint, reserved_after bigint, action text, idempotency_key text,
+        fingerprint text, reference_id uuid, expires_at timestamptz, metadata jsonb, created_at timestamptz)`)
 
   const byKey = (userId: string, key: string): Effect.Effect<(TransactionRow & { readonly fingerprint: string }) | undefined, SqlError> =>
     Effect.map(
@@ -333,6 +341,7 @@ export const makeLedgerStatements = (sql: PgClient.PgClient) => {
   return {
     loadAccount,
     insertAccount,
+    insertRows,
     write,
     byKey,
     byId,

@@ -51,6 +51,11 @@ export interface ConsumerOptions<E, R> {
   readonly progressEvery?: number | undefined
 }
 
+/** The `p_events` argument of `luna_append_events`, as JSON text. */
+export interface PreparedAppend {
+  readonly payload: string
+}
+
 export class EventStore extends Context.Tag("luna/EventStore")<EventStore, {
   readonly append: (
     streamId: StreamId,
@@ -70,6 +75,15 @@ export class EventStore extends Context.Tag("luna/EventStore")<EventStore, {
    * replay: the unit of work owns its idempotency.
    */
   readonly transaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, Exclude<E, SqlError> | ServiceUnavailable, R>
+  /**
+   * For a writer whose own single statement appends (domain rows and events in one round trip, by
+   * calling `luna_append_events` with this payload): validates the events and builds the payload.
+   * Once that statement has committed, the writer calls `appended` so followers wake and the
+   * events are counted. The writer owns idempotency and conflicts (the function raises LU409 on a
+   * version conflict, LU208 on a stored event id).
+   */
+  readonly prepare: (events: ReadonlyArray<NewEvent>) => Effect.Effect<PreparedAppend, InvalidEvent>
+  readonly appended: (events: ReadonlyArray<NewEvent>) => Effect.Effect<void>
   /** Every event after `after`, in global order, then live ones as they commit; never ends by itself. */
   readonly follow: (after: Checkpoint, options?: FollowOptions) => Stream.Stream<RecordedEvent, ServiceUnavailable>
   /** Runs the consumer until interrupted (waits while another instance holds the name). */

@@ -231,7 +231,7 @@ const managedAppend = (
   )
 
 /** Builds the statement's payload around the data texts validation produced: data is serialised once. */
-const payloadOf = (batch: ValidBatch, requestId: string | undefined): string =>
+export const payloadOf = (batch: ValidBatch, requestId: string | undefined): string =>
   `[${
     batch.events.map((event, i) =>
       `{"eventId":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"data":${batch.dataTexts[i]},"metadata":${

@@ -6,7 +6,8 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import { Duration, Effect, FiberRef, Layer, Metric } from "effect"
 import type { HubConfig } from "../../config.js"
 import { Database } from "../database/Database.js"
-import { AppendRaced, appendStatement, type ManagedTransaction, managedTransaction, validateBatch } from "./append.js"
+import { AppendRaced, appendStatement, type ManagedTransaction, managedTransaction, payloadOf, validateBatch } from "./append.js"
+import { currentRequest } from "../logging/request-context.js"
 import { makeRunConsumer, readCheckpoint } from "./consumer.js"
 import { EventStore } from "./EventStore.js"
 import { makeFollow, POLL_INTERVAL } from "./follow.js"
@@ -107,9 +108,19 @@ export const makeEventStoreLayer = (
           return Effect.acquireRelease(held.take(1), () => held.release(1)).pipe(Effect.asVoid)
         })
 
+      const prepare = (events: ReadonlyArray<NewEvent>) =>
+        Effect.suspend(() => {
+          const batch = validateBatch(events)
+          if (batch instanceof InvalidEvent) return Effect.fail(batch)
+          return Effect.map(FiberRef.get(currentRequest), (request) => ({ payload: payloadOf(batch, request?.requestId) }))
+        })
+      const appended = (events: ReadonlyArray<NewEvent>) => Effect.zipRight(countAppended(events), signal.announce)
+
       return EventStore.of({
         append,
         transaction,
+        prepare,
+        appended,
         readStream: (streamId, options) => db.guard(withSql(readStreamStatements(streamId, options))),
         readAll,
         follow,
