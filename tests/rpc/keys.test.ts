@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto"
 import { HubClient, type HubClientOptions } from "../../src/rpc/client.js"
 import { Forbidden, Unauthorized } from "../../src/services/auth/schema.js"
 import { generateApiKey } from "../../src/services/keys/format.js"
-import { KeyNotFound, KeyNotRotatable } from "../../src/services/keys/schema.js"
+import { KeyNotFound, KeyNotRotatable, type Scope } from "../../src/services/keys/schema.js"
 import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
 import { TestHub, testHubLayer } from "../support/hub.js"
@@ -30,7 +30,7 @@ const withClient = <A, E, R>(make: MakeClient, credential: string | undefined, u
 
 const asAdmin = <A, E, R>(make: MakeClient, use: (hub: HubClient["Type"]) => Effect.Effect<A, E, R>) => withClient(make, TEST_ADMIN_KEY, use)
 
-const newKey = (hub: HubClient["Type"], scopes: ReadonlyArray<"admin" | "service" | "events:read"> = ["events:read"]) =>
+const newKey = (hub: HubClient["Type"], scopes: ReadonlyArray<Scope> = ["events:read"]) =>
   hub.Keys.Create({ name: `rpc ${runToken()}`, env: "dev", scopes })
 
 for (const backend of backends) {
@@ -158,21 +158,24 @@ for (const backend of backends) {
             }
           }))
 
-        it.effect(`${transport.name}: a service key and a user token fail with Forbidden on Events and Keys`, () =>
+        it.effect(`${transport.name}: a service key and a user token fail with Forbidden on Keys; Events needs events:read (service has it)`, () =>
           Effect.gen(function* () {
             const service = yield* asAdmin(transport.layer, (hub) => newKey(hub, ["service"]))
+            const narrow = yield* asAdmin(transport.layer, (hub) => newKey(hub, ["energy:read"]))
             const user = yield* Effect.promise(() => userToken("u-self"))
-            for (const [label, credential] of [["service key", service.key], ["user token", user]] as const) {
+            for (const [label, credential] of [["service key", service.key], ["user token", user], ["energy:read key", narrow.key]] as const) {
               yield* withClient(transport.layer, credential, (hub) =>
                 Effect.gen(function* () {
                   for (const [rpc, call] of [
-                    ["Events.ReadAll", hub.Events.ReadAll({ limit: 1 })],
                     ["Keys.List", hub.Keys.List()],
                     ["Keys.Rotate", hub.Keys.Rotate({ keyId: service.info.id })]
                   ] as const) {
                     const error = yield* Effect.flip(call as Effect.Effect<unknown, unknown>)
                     expect(error, `${rpc} with a ${label}`).toBeInstanceOf(Forbidden)
                   }
+                  const events = yield* Effect.either(hub.Events.ReadAll({ limit: 1 }))
+                  if (label === "service key") expect(events._tag, `Events.ReadAll with a ${label}`).toBe("Right")
+                  else expect(events._tag === "Left" ? events.left : events, `Events.ReadAll with a ${label}`).toBeInstanceOf(Forbidden)
                   // Public RPCs answer whoever calls.
                   expect((yield* hub.Monitoring.Health()).dependencies.database.status).toBe("up")
                 })
