@@ -66,6 +66,22 @@ const reservationNotFound = envelope(ReservationNotFound)
 const reservationExpired = envelope(ReservationExpired)
 const reservationResolved = envelope(ReservationResolved)
 
+/**
+ * A write about one user (its path is set by the caller): its body, the WriteResult, and the errors
+ * every write shares (no account, a reused key, a dependency down).
+ */
+const userWrite = <const Name extends string, PayloadS extends Schema.Schema.Any>(
+  name: Name,
+  route: `/energy/:userId/${string}`,
+  payload: PayloadS
+) =>
+  HttpApiEndpoint.post(name, route)
+    .setPayload(payload)
+    .addSuccess(WriteResult)
+    .addError(userNotFound)
+    .addError(keyReused)
+    .addError(unavailable)
+
 const IDEMPOTENT =
   "Answers 200 with the transaction and the balance right after it. Idempotent by `idempotencyKey` (per user): " +
   "the same key with the same request answers the original result with `replayed: true` and charges nothing " +
@@ -153,15 +169,10 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       )
   )
   .add(
-    HttpApiEndpoint.post("consume", "/energy/:userId/consume")
+    userWrite("consume", "/energy/:userId/consume", ConsumeRequest)
       .setPath(UserPath)
-      .setPayload(ConsumeRequest)
-      .addSuccess(WriteResult)
-      .addError(userNotFound)
-      .addError(keyReused)
       .addError(unknownAction)
       .addError(insufficient)
-      .addError(unavailable)
       .annotate(AccessAnnotation, Access.user("energy:write"))
       .annotate(OpenApi.Summary, "Consume energy for an action")
       .annotate(
@@ -172,15 +183,10 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       )
   )
   .add(
-    HttpApiEndpoint.post("refund", "/energy/:userId/refund")
+    userWrite("refund", "/energy/:userId/refund", RefundRequest)
       .setPath(UserPath)
-      .setPayload(RefundRequest)
-      .addSuccess(WriteResult)
-      .addError(userNotFound)
       .addError(envelope(TransactionNotFound))
-      .addError(keyReused)
       .addError(envelope(NotRefundable))
-      .addError(unavailable)
       .annotate(AccessAnnotation, Access.service("energy:write"))
       .annotate(OpenApi.Summary, "Refund a charge")
       .annotate(
@@ -191,13 +197,8 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       )
   )
   .add(
-    HttpApiEndpoint.post("purchase", "/energy/:userId/purchase")
+    userWrite("purchase", "/energy/:userId/purchase", PurchaseRequest)
       .setPath(UserPath)
-      .setPayload(PurchaseRequest)
-      .addSuccess(WriteResult)
-      .addError(userNotFound)
-      .addError(keyReused)
-      .addError(unavailable)
       .annotate(AccessAnnotation, Access.service("energy:write"))
       .annotate(OpenApi.Summary, "Record a purchase")
       .annotate(
@@ -208,13 +209,8 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       )
   )
   .add(
-    HttpApiEndpoint.post("credit", "/energy/:userId/credit")
+    userWrite("credit", "/energy/:userId/credit", CreditRequest)
       .setPath(UserPath)
-      .setPayload(CreditRequest)
-      .addSuccess(WriteResult)
-      .addError(userNotFound)
-      .addError(keyReused)
-      .addError(unavailable)
       .annotate(AccessAnnotation, Access.service("energy:write"))
       .annotate(OpenApi.Summary, "Credit energy")
       .annotate(
@@ -223,15 +219,10 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       )
   )
   .add(
-    HttpApiEndpoint.post("reserve", "/energy/:userId/reservations")
+    userWrite("reserve", "/energy/:userId/reservations", ReserveRequest)
       .setPath(UserPath)
-      .setPayload(ReserveRequest)
-      .addSuccess(WriteResult)
-      .addError(userNotFound)
-      .addError(keyReused)
       .addError(unknownAction)
       .addError(insufficient)
-      .addError(unavailable)
       .annotate(AccessAnnotation, Access.user("energy:write"))
       .annotate(OpenApi.Summary, "Reserve energy")
       .annotate(
@@ -243,17 +234,12 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       )
   )
   .add(
-    HttpApiEndpoint.post("commit", "/energy/:userId/reservations/:reservationId/commit")
+    userWrite("commit", "/energy/:userId/reservations/:reservationId/commit", CommitRequest)
       .setPath(ReservationPath)
-      .setPayload(CommitRequest)
-      .addSuccess(WriteResult)
-      .addError(userNotFound)
       .addError(reservationNotFound)
-      .addError(keyReused)
       .addError(reservationResolved)
       .addError(envelope(CommitExceedsReservation))
       .addError(reservationExpired)
-      .addError(unavailable)
       .annotate(AccessAnnotation, Access.user("energy:write"))
       .annotate(OpenApi.Summary, "Commit a reservation")
       .annotate(
@@ -265,16 +251,11 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       )
   )
   .add(
-    HttpApiEndpoint.post("release", "/energy/:userId/reservations/:reservationId/release")
+    userWrite("release", "/energy/:userId/reservations/:reservationId/release", ReleaseRequest)
       .setPath(ReservationPath)
-      .setPayload(ReleaseRequest)
-      .addSuccess(WriteResult)
-      .addError(userNotFound)
       .addError(reservationNotFound)
-      .addError(keyReused)
       .addError(reservationResolved)
       .addError(reservationExpired)
-      .addError(unavailable)
       .annotate(AccessAnnotation, Access.user("energy:write"))
       .annotate(OpenApi.Summary, "Release a reservation")
       .annotate(
