@@ -7,7 +7,7 @@
  * expiry. Reads compute them; the next write records them (as `regeneration` and `release` rows
  * before its own), so the ledger always adds up.
  */
-import { createHash, randomUUID } from "node:crypto"
+import { randomUUID } from "node:crypto"
 import {
   type Charge,
   type CheckResult,
@@ -70,11 +70,13 @@ export interface WritePlan {
 
 // ---------------------------------------------------------------------------------------------
 // Fingerprints: what makes two requests "the same" for idempotency. The semantic fields only:
-// metadata, reasons and request ids may differ between a request and its retry.
+// metadata, reasons and request ids may differ between a request and its retry. The canonical
+// text itself is stored (short, readable in the ledger, and cheaper than hashing on every write).
 
 export const fingerprintOf = (kind: string, fields: Readonly<Record<string, string | number | null | undefined>>): string => {
-  const canonical = Object.keys(fields).sort().map((k) => `${k}=${fields[k] ?? ""}`).join("&")
-  return createHash("sha256").update(`${kind}?${canonical}`).digest("hex").slice(0, 32)
+  let canonical = `${kind}?`
+  for (const k of Object.keys(fields).sort()) canonical += `${k}=${fields[k] ?? ""}&`
+  return canonical
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ export const nextRegenerationMs = (state: AccountState, rules: PlanRules): numbe
 
 /** Reservations whose hold lapsed by `nowMs`. */
 export const expiredAt = (state: AccountState, nowMs: number): ReadonlyArray<OpenReservation> =>
-  [...state.reservations.values()].filter((r) => r.expiresAtMs <= nowMs)
+  state.reservations.size === 0 ? [] : [...state.reservations.values()].filter((r) => r.expiresAtMs <= nowMs)
 
 /** The rows that bring `state` up to `nowMs` (expiries, then regeneration), and the state after them. */
 export const settle = (state: AccountState, rules: PlanRules, nowMs: number): { readonly drafts: ReadonlyArray<Draft>; readonly state: AccountState } => {
@@ -290,7 +292,12 @@ const materialise = (state: AccountState, drafts: ReadonlyArray<Draft>, nowMs: n
   let balance = state.balance
   let reserved = state.reserved
   let version = state.version
-  const reservations = new Map(state.reservations)
+  // Copied only when a row opens or resolves a reservation (most writes touch none).
+  let reservations = state.reservations as Map<string, OpenReservation>
+  const touched = () => {
+    if (reservations === state.reservations) reservations = new Map(state.reservations)
+    return reservations
+  }
   const rows = drafts.map((draft): PlannedRow => {
     balance += draft.balanceDelta
     reserved += draft.reservedDelta
@@ -307,9 +314,9 @@ const materialise = (state: AccountState, drafts: ReadonlyArray<Draft>, nowMs: n
       createdAtMs: nowMs
     }
     if (row.kind === "reservation") {
-      reservations.set(row.transactionId, { id: row.transactionId, amount: row.amount, held: row.reservedDelta, expiresAtMs: row.expiresAtMs! })
+      touched().set(row.transactionId, { id: row.transactionId, amount: row.amount, held: row.reservedDelta, expiresAtMs: row.expiresAtMs! })
     } else if ((row.kind === "commit" || row.kind === "release") && row.referenceId !== null) {
-      reservations.delete(row.referenceId)
+      touched().delete(row.referenceId)
     }
     return row
   })
