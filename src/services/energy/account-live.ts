@@ -41,7 +41,6 @@ import {
   type WritePlan
 } from "./rules.js"
 import {
-  type Balance,
   type Charge,
   CommitExceedsReservation,
   DEFAULT_RESERVATION_SECONDS,
@@ -149,8 +148,6 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
       )
       const existing = Effect.flatMap(current, (state) => (state === undefined ? Effect.fail(new UserNotFound({ userId })) : Effect.succeed(state)))
 
-      const balanceOf = balanceView
-
       /**
        * Commits `plan` (from `from`) with its events in one statement (the account, the rows and
        * the events of its stream, whose version is the account's); the actor then holds `plan.after`.
@@ -177,6 +174,20 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
           }
           return Effect.succeed(resultOfRow(toTransaction(row), true))
         })
+
+      /**
+       * A write that owns no idempotency key (settling, a plan change), decided again while the
+       * account moves under it (`commit` has already dropped the stale state).
+       */
+      const decidedAgain = <A, E>(what: string, attempt: Effect.Effect<A, E | AccountMoved | KeyTaken>) => {
+        const loop = (left: number): Effect.Effect<A, Exclude<E, AccountMoved | KeyTaken> | ServiceUnavailable> =>
+          Effect.catchIf(
+            attempt,
+            (error): error is AccountMoved | KeyTaken => error instanceof AccountMoved || error instanceof KeyTaken,
+            () => (left > 1 ? loop(left - 1) : Effect.fail(unavailable(`${what} kept conflicting`)))
+          ) as Effect.Effect<A, Exclude<E, AccountMoved | KeyTaken> | ServiceUnavailable>
+        return loop(MOVED_ATTEMPTS)
+      }
 
       /**
        * One write: decide against the current state, commit, answer with the command's row. A
@@ -282,7 +293,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
             const all = yield* rules.current
             const nowMs = yield* now
             const state = yield* current
-            if (state !== undefined) return { account: balanceOf(state, all, nowMs), opened: false }
+            if (state !== undefined) return { account: balanceView(state, all, nowMs), opened: false }
             const opening = planOpening(userId, request.plan, all.plans.get(request.plan)!, nowMs)
             const created = yield* events.transaction(
               Effect.gen(function* () {
@@ -301,18 +312,18 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
             if (created) {
               hold(opening.write.after)
               operationCounter("open", "ok").unsafeUpdate(1, [])
-              return { account: balanceOf(opening.write.after, all, nowMs), opened: true }
+              return { account: balanceView(opening.write.after, all, nowMs), opened: true }
             }
             // Opened meanwhile elsewhere (another runner): answer with what is stored.
             const stored = yield* load
             if (stored === undefined) return yield* Effect.fail(unavailable(`account ${userId} could not be opened`))
-            return { account: balanceOf(stored, all, nowMs), opened: false }
+            return { account: balanceView(stored, all, nowMs), opened: false }
           }),
 
         Balance: () =>
           Effect.gen(function* () {
             const state = yield* existing
-            return balanceOf(state, yield* rules.current, yield* now)
+            return balanceView(state, yield* rules.current, yield* now)
           }),
 
         Check: ({ payload }) =>
@@ -389,43 +400,27 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
             Effect.flatMap(openReservation(state, request.reservationId, nowMs), (reservation) =>
               planGrant(state, all, { _tag: "Release", reservation, key: request.idempotencyKey }, nowMs))),
 
-        Settle: () => {
-          const settle = (left: number): Effect.Effect<number, UserNotFound | ServiceUnavailable> =>
-            Effect.gen(function* () {
-              const state = yield* existing
-              const all = yield* rules.current
-              const nowMs = yield* now
-              const plan = planSettle(state, planRulesOf(all, state), nowMs)
-              if (plan === undefined) return 0
-              yield* commit(state, plan, [], SWEEPER, nowMs)
-              return plan.rows.length
-            }).pipe(
-              Effect.catchTags({
-                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => hold(undefined)), settle(left - 1)) : Effect.fail(unavailable("settling kept conflicting"))),
-                AccountMoved: () => (left > 1 ? settle(left - 1) : Effect.fail(unavailable("settling kept conflicting")))
-              })
-            )
-          return settle(MOVED_ATTEMPTS)
-        },
+        Settle: () =>
+          decidedAgain("settling", Effect.gen(function* () {
+            const state = yield* existing
+            const all = yield* rules.current
+            const nowMs = yield* now
+            const plan = planSettle(state, planRulesOf(all, state), nowMs)
+            if (plan === undefined) return 0
+            yield* commit(state, plan, [], SWEEPER, nowMs)
+            return plan.rows.length
+          })),
 
-        ChangePlan: ({ payload: { caller, request } }) => {
-          const change = (left: number): Effect.Effect<Balance, UserNotFound | ServiceUnavailable> =>
-            Effect.gen(function* () {
-              const state = yield* existing
-              const all = yield* rules.current
-              const nowMs = yield* now
-              if (state.plan === request.plan) return balanceOf(state, all, nowMs)
-              const plan = planPlanChange(state, planRulesOf(all, state), request.plan, nowMs)
-              yield* commit(state, plan, [planChangedEvent(state.plan, request.plan, caller)], caller, nowMs)
-              return balanceOf(plan.after, all, nowMs)
-            }).pipe(
-              Effect.catchTags({
-                KeyTaken: () => (left > 1 ? Effect.zipRight(Effect.sync(() => hold(undefined)), change(left - 1)) : Effect.fail(unavailable("plan change kept conflicting"))),
-                AccountMoved: () => (left > 1 ? change(left - 1) : Effect.fail(unavailable("plan change kept conflicting")))
-              })
-            )
-          return change(MOVED_ATTEMPTS)
-        }
+        ChangePlan: ({ payload: { caller, request } }) =>
+          decidedAgain("plan change", Effect.gen(function* () {
+            const state = yield* existing
+            const all = yield* rules.current
+            const nowMs = yield* now
+            if (state.plan === request.plan) return balanceView(state, all, nowMs)
+            const plan = planPlanChange(state, planRulesOf(all, state), request.plan, nowMs)
+            yield* commit(state, plan, [planChangedEvent(state.plan, request.plan, caller)], caller, nowMs)
+            return balanceView(plan.after, all, nowMs)
+          }))
       })
     }),
     { maxIdleTime: options.maxIdleTime * 1000 }
