@@ -295,20 +295,29 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
             const state = yield* current
             if (state !== undefined) return { account: balanceView(state, all, nowMs), opened: false }
             const opening = planOpening(userId, request.plan, all.plans.get(request.plan)!, nowMs)
+            const credits = opening.write.rows.map((row) => rowEvent(userId, row, caller))
+            // (A plan that opens at 0 has no credit, and nothing to prepare: an empty batch is invalid.)
+            const prepared = credits.length === 0 ? undefined : yield* Effect.orDie(events.prepare(credits))
+            // The account at version 1 (its opening event), then the opening credit as any write.
             const created = yield* events.transaction(
               Effect.gen(function* () {
-                if (!(yield* statements.insertAccount(opening.write.after, nowMs))) return false
-                yield* statements.insertRows(userId, opening.write.rows)
-                yield* events.append(stream, [openedEvent(request.plan, caller), ...opening.write.rows.map((row) => rowEvent(userId, row, caller))], "no_stream")
+                if (!(yield* statements.insertAccount(opening.opened, nowMs))) return false
+                yield* events.append(stream, [openedEvent(request.plan, caller)], "no_stream")
+                if (prepared !== undefined) {
+                  yield* statements.write(opening.opened.version, opening.write.after, opening.write.rows, nowMs, stream, prepared.payload)
+                }
                 return true
               })
             ).pipe(
               Effect.catchTags({
                 ConcurrencyConflict: () => Effect.succeed(false),
                 EventIdReused: () => Effect.succeed(false),
+                AccountMoved: () => Effect.succeed(false),
+                KeyTaken: () => Effect.succeed(false),
                 InvalidEvent: Effect.die
               })
             )
+            if (created && prepared !== undefined) yield* events.appended(credits)
             if (created) {
               hold(opening.write.after)
               operationCounter("open", "ok").unsafeUpdate(1, [])

@@ -5,8 +5,6 @@
  */
 import { AlreadyProcessingMessage, MailboxFull, PersistenceError } from "@effect/cluster/ClusterError"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { EntityId } from "@effect/cluster/EntityId"
-import * as Sharding from "@effect/cluster/Sharding"
 import * as Singleton from "@effect/cluster/Singleton"
 import { Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
 import { HubConfig } from "../../config.js"
@@ -46,19 +44,17 @@ const isClusterFailure = (error: unknown): error is MailboxFull | AlreadyProcess
 type Delivered<A, E> = Effect.Effect<A, Exclude<E, MailboxFull | AlreadyProcessingMessage | PersistenceError> | ServiceUnavailable>
 
 /**
- * Calls to `userId`'s actor: the cluster's own failures become 503s, and a call to an actor on
- * another runner gets a deadline (a dead runner's shards answer nothing until they move). A call
- * to an actor of this runner needs none. Callers on a simulated clock are switched to real time.
+ * Calls to `userId`'s actor: the cluster's own failures become 503s, and every call has a deadline
+ * (a dead runner's shards answer nothing until they move; a defect in a handler is retried by the
+ * cluster, so even a local call could otherwise wait forever). Callers on a simulated clock are
+ * switched to real time.
  */
-const makeDelivery = (sharding: Sharding.Sharding["Type"], callersOnRealTime: boolean) =>
-  <A, E>(userId: string, self: Effect.Effect<A, E>): Delivered<A, E> => {
-    const entityId = EntityId.make(userId)
-    const here = sharding.hasShardId(sharding.getShardId(entityId, EnergyAccount.getShardGroup(entityId)))
-    const call = Effect.catchIf(self, isClusterFailure, (failure) =>
-      Effect.fail(unavailable(`account actor unreachable (${(failure as { readonly _tag: string })._tag})`))) as Delivered<A, E>
-    const bounded = here
-      ? call
-      : Effect.timeoutFail(call, { duration: ACCOUNT_CALL_TIMEOUT, onTimeout: () => unavailable("account actor did not answer in time") })
+const makeDelivery = (callersOnRealTime: boolean) =>
+  <A, E>(self: Effect.Effect<A, E>): Delivered<A, E> => {
+    const bounded = Effect.catchIf(self, isClusterFailure, (failure) =>
+      Effect.fail(unavailable(`account actor unreachable (${(failure as { readonly _tag: string })._tag})`))).pipe(
+        Effect.timeoutFail({ duration: ACCOUNT_CALL_TIMEOUT, onTimeout: () => unavailable("account actor did not answer in time") })
+      ) as Delivered<A, E>
     return callersOnRealTime ? bounded : onRealTime(bounded)
   }
 
@@ -69,7 +65,7 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
     const rules = yield* LedgerRules
     const statements = makeLedgerStatements(yield* PgClient.PgClient)
     const makeClient = yield* EnergyAccount.client
-    const delivered = makeDelivery(yield* Sharding.Sharding, isRealTime(clock))
+    const delivered = makeDelivery(isRealTime(clock))
     type AccountClient = ReturnType<typeof makeClient>
     const clients = new Map<string, AccountClient>()
     const account = (userId: string): AccountClient => {
@@ -102,30 +98,30 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
       plans: Effect.map(rules.current, (all) => ({ plans: [...all.plans.values()] })),
       setPlanRules: rules.setPlanRules,
 
-      open: (userId, plan, actor) => Effect.flatMap(withCaller(actor, { plan }), (payload) => delivered(userId, account(userId).Open(payload))),
+      open: (userId, plan, actor) => Effect.flatMap(withCaller(actor, { plan }), (payload) => delivered(account(userId).Open(payload))),
       // Served from the state the user's actor published in this process when it runs here; a
       // message to the actor otherwise.
       balance: (userId) => {
         const state = local.get(userId)
-        if (state === undefined) return delivered(userId, account(userId).Balance())
+        if (state === undefined) return delivered(account(userId).Balance())
         return Effect.map(rules.current, (all) => balanceView(state, all, clock.unsafeCurrentTimeMillis()))
       },
       check: (userId, charge) => {
         const state = local.get(userId)
-        if (state === undefined) return delivered(userId, account(userId).Check(charge))
+        if (state === undefined) return delivered(account(userId).Check(charge))
         return Effect.flatMap(rules.current, (all) => {
           const checked = checkView(state, all, charge, clock.unsafeCurrentTimeMillis())
           return checked instanceof UnknownAction ? Effect.fail(checked) : Effect.succeed(checked)
         })
       },
-      consume: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Consume(payload))),
-      refund: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Refund(payload))),
-      purchase: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Purchase(payload))),
-      credit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Credit(payload))),
-      reserve: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Reserve(payload))),
-      commit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Commit(payload))),
-      release: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).Release(payload))),
-      changePlan: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(userId, account(userId).ChangePlan(payload))),
+      consume: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Consume(payload))),
+      refund: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Refund(payload))),
+      purchase: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Purchase(payload))),
+      credit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Credit(payload))),
+      reserve: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Reserve(payload))),
+      commit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Commit(payload))),
+      release: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Release(payload))),
+      changePlan: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).ChangePlan(payload))),
 
       transactions: (userId, query) =>
         Effect.gen(function* () {
@@ -178,12 +174,12 @@ const ExpirySweeper = (clock: Clock.Clock, interval: Duration.Duration) =>
       const db = yield* Database
       const statements = makeLedgerStatements(yield* PgClient.PgClient)
       const makeClient = yield* EnergyAccount.client
-      const delivered = makeDelivery(yield* Sharding.Sharding, true)
+      const delivered = makeDelivery(true)
       yield* awaitMigrated
       const sweep = Effect.gen(function* () {
         const owners = yield* db.guard(statements.lapsedReservationOwners(new Date(clock.unsafeCurrentTimeMillis()), SWEEP_BATCH))
         const written = yield* Effect.forEach(owners, (userId) =>
-          delivered(userId, makeClient(userId).Settle()).pipe(
+          delivered(makeClient(userId).Settle()).pipe(
             Effect.catchAll((error) => Effect.as(Effect.logWarning("Lapsed reservations not recorded", { user: userId, reason: error.message }), 0))
           ), { concurrency: 8 })
         const total = written.reduce((sum, n) => sum + n, 0)

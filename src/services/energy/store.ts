@@ -198,17 +198,6 @@ export const makeLedgerStatements = (sql: PgClient.PgClient) => {
     )
   }
 
-  /** Rows of an account being opened (in the opening's transaction). */
-  const insertRows = (userId: string, rows: ReadonlyArray<PlannedRow>): Effect.Effect<void, SqlError> =>
-    rows.length === 0 ? Effect.void : Effect.asVoid(sql`
-      INSERT INTO energy_transactions (transaction_id, user_id, seq, kind, amount, balance_delta, reserved_delta, balance_after,
-        reserved_after, action, idempotency_key, fingerprint, reference_id, expires_at, metadata, created_at)
-      SELECT r.transaction_id, ${userId}, r.seq, r.kind, r.amount, r.balance_delta, r.reserved_delta, r.balance_after,
-        r.reserved_after, r.action, r.idempotency_key, r.fingerprint, r.reference_id, r.expires_at, coalesce(r.metadata, '{}'), r.created_at
-      FROM jsonb_to_recordset(${rowsJson(rows)}::jsonb) AS r(transaction_id uuid, seq bigint, kind text, amount bigint,
-        balance_delta bigint, reserved_delta bigint, balance_after bigint, reserved_after bigint, action text, idempotency_key text,
-        fingerprint text, reference_id uuid, expires_at timestamptz, metadata jsonb, created_at timestamptz)`)
-
   const byKey = (userId: string, key: string): Effect.Effect<(TransactionRow & { readonly fingerprint: string }) | undefined, SqlError> =>
     Effect.map(
       sql<TransactionRow>`SELECT ${sql.literal(TRANSACTION_COLUMNS)} FROM energy_transactions WHERE user_id = ${userId} AND idempotency_key = ${key}`,
@@ -341,7 +330,6 @@ export const makeLedgerStatements = (sql: PgClient.PgClient) => {
   return {
     loadAccount,
     insertAccount,
-    insertRows,
     write,
     byKey,
     byId,
