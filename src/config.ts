@@ -44,6 +44,13 @@ export interface HubSettings {
     readonly ttlTransactionsSeconds: number
     readonly ttlUserStatsSeconds: number
     readonly ttlLeaderboardSeconds: number
+    readonly l1MaxEntries: number
+    readonly l1MaxBytes: number
+    /** With Redis: the longest memory trusts an entry without asking Redis (the bound on a lost invalidation message). */
+    readonly l1TtlSeconds: number
+    /** How long past its TTL an entry may still answer when loading a fresh value fails. */
+    readonly graceSeconds: number
+    readonly l2TimeoutMs: number
   }
   readonly rateLimit: {
     readonly enabled: boolean
@@ -218,6 +225,11 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   ttlTransactions: integer("CACHE_TTL_TRANSACTIONS", 600, 1, 604800),
   ttlUserStats: integer("CACHE_TTL_USER_STATS", 900, 1, 604800),
   ttlLeaderboard: integer("CACHE_TTL_LEADERBOARD", 1800, 1, 604800),
+  cacheMaxEntries: integer("CACHE_L1_MAX_ENTRIES", 10_000, 1, 10_000_000),
+  cacheMaxMb: integer("CACHE_L1_MAX_MB", 64, 1, 65_536),
+  cacheL1Ttl: integer("CACHE_L1_TTL_SECONDS", 5, 1, 3600),
+  cacheGrace: integer("CACHE_GRACE_SECONDS", 300, 0, 604800),
+  cacheL2TimeoutMs: integer("CACHE_REDIS_TIMEOUT_MS", 100, 1, 60_000),
   rateLimitEnabled: boolean("RATE_LIMIT_ENABLED", true),
   rateLimitRedisUrl: url("RATE_LIMIT_REDIS_URL", ["redis:", "rediss:"]),
   rateLimitFailOpen: boolean("RATE_LIMIT_FAIL_OPEN", true),
@@ -281,7 +293,12 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
       ttlUserEnergySeconds: s.ttlUserEnergy,
       ttlTransactionsSeconds: s.ttlTransactions,
       ttlUserStatsSeconds: s.ttlUserStats,
-      ttlLeaderboardSeconds: s.ttlLeaderboard
+      ttlLeaderboardSeconds: s.ttlLeaderboard,
+      l1MaxEntries: s.cacheMaxEntries,
+      l1MaxBytes: s.cacheMaxMb * MiB,
+      l1TtlSeconds: s.cacheL1Ttl,
+      graceSeconds: s.cacheGrace,
+      l2TimeoutMs: s.cacheL2TimeoutMs
     },
     rateLimit: { enabled: s.rateLimitEnabled, redisUrl: s.rateLimitRedisUrl, failOpen: s.rateLimitFailOpen },
     gdpr: { enabled: s.gdprEnabled, anonymizationSalt: s.gdprSalt, retentionDays: s.gdprRetentionDays },

@@ -7,6 +7,7 @@ import { HubRoutes } from "../http/routes.js"
 import { HubHttpServer } from "../http/server.js"
 import type { DatabaseServices } from "../services/database/live.js"
 import { AuthLive } from "../services/auth/live.js"
+import { CacheLive } from "../services/cache/live.js"
 import { ClusterLive } from "../services/cluster/live.js"
 import { EnergyLive } from "../services/energy/live.js"
 import { EventStoreLive } from "../services/events/live.js"
@@ -21,7 +22,7 @@ export type Infrastructure = DatabaseServices | RedisStore
 
 /** Every concern's service, built on the infrastructure. */
 export const ServiceLayers = Layer.merge(AuthLive.pipe(Layer.provideMerge(ApiKeysLive)), EnergyLive).pipe(
-  Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive)),
+  Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive, CacheLive)),
   Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer)),
   // The actor runtime the energy accounts run on (in memory on PGlite, runners over Postgres).
   Layer.provideMerge(ClusterLive)

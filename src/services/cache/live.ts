@@ -1,0 +1,624 @@
+/**
+ * The cache: memory tier (L1) in front of the Redis tier (L2), kept coherent by tag generations
+ * and the bus. How each promise is kept:
+ *
+ * - **Invalidation reaches every instance.** Locally at once (memory entries and in-flight loads);
+ *   in Redis by moving the tags' generations (an entry recorded the generations it was loaded
+ *   under, so moving one invalidates all its entries without finding them); on the other
+ *   instances by a bus message. Every entry also carries an implicit tag for its own key, so a
+ *   `delete` is as race-free as a tag.
+ * - **A lost bus message** is bounded by the memory tier's TTL (`l1TtlMs`, with Redis only): past
+ *   it an instance asks Redis again, where the generations decide.
+ * - **A load that raced an invalidation** never stores what it read: an invalidation marks the
+ *   in-flight loads it concerns (not kept in memory, not written to Redis), and generations are
+ *   read before the loader runs, so a value loaded before a move is already invalid in Redis.
+ *   Invalidations not yet in Redis are "pending": Redis entries under a pending tag are not trusted.
+ * - **Stampedes**: concurrent misses of a key share one load per process (`inflight`); across
+ *   instances the loader runs under a short Redis lock (SET NX PX) while the others poll Redis
+ *   for the value it writes.
+ * - **Redis down**: every Redis call has a hard timeout; the first failure switches to memory only
+ *   (one log line), invalidations made meanwhile are kept (bounded) and replayed when a probe finds
+ *   Redis again (one log line), then memory is cleared, since bus messages may have been missed.
+ * - **Stale on error**: an entry is kept for `graceMs` past its TTL and answers when the loader fails.
+ * - Invalidations are group-committed: callers that invalidate while a flush is in flight share the
+ *   next one (one script and one publish for all of them).
+ */
+import { randomUUID } from "node:crypto"
+import { Chunk, Deferred, Duration, Effect, Either, type Exit, FiberId, Layer, Option, Schedule, Schema, type Scope, Stream } from "effect"
+import { HubConfig, type HubSettings } from "../../config.js"
+import { withTimeout } from "../../resilience/index.js"
+import type { ServiceUnavailable } from "../common/errors.js"
+import { globMatcher } from "../redis/glob.js"
+import type { RedisStoreService } from "../redis/memory.js"
+import { RedisStore } from "../redis/RedisStore.js"
+import { type BusMessage, busMessage, parseBusMessage } from "./bus.js"
+import { Cache, type CacheEntryOptions, type InvalidationOutcome, userTag } from "./Cache.js"
+import { MemoryTier } from "./memory-tier.js"
+import * as metrics from "./metrics.js"
+import { BUS_CHANNEL, type Envelope, envelopeJson, generationsMatch, makeRedisTier, type RedisTier } from "./redis-tier.js"
+import type { CacheHealth, CacheKind } from "./schema.js"
+import { CacheCounters, L1_TIMING_SAMPLE } from "./stats.js"
+
+export interface CacheTuning {
+  readonly ttlMs: Readonly<Record<CacheKind, number>>
+  readonly maxEntries: number
+  readonly maxBytes: number
+  /** With Redis: how long memory trusts an entry without asking Redis (the bound on a lost bus message). */
+  readonly l1TtlMs: number
+  /** How long past its TTL an entry may answer when the loader fails. */
+  readonly graceMs: number
+  /** Hard timeout of each Redis call. */
+  readonly l2TimeoutMs: number
+  /** Life of a stampede lock, and the longest another instance waits for its value. */
+  readonly lockMs: number
+  /** While Redis is down, how often it is probed. */
+  readonly probeIntervalMs: number
+  readonly instanceId?: string
+}
+
+type CacheService = Cache["Type"]
+
+/** Waiters poll Redis for the lock holder's value: first after this, doubling up to the max. */
+const POLL_MIN_MS = 5
+const POLL_MAX_MS = 50
+/** Invalidations kept while Redis is down; past this, recovery clears every cached entry instead. */
+const MISSED_LIMIT = 10_000
+/** Tags per bump script call. */
+const BUMP_CHUNK = 100
+/** Keys per DEL. */
+const DELETE_CHUNK = 500
+/** A pattern scan walks the whole keyspace: it gets this many single-call budgets. */
+const SCAN_TIMEOUT_FACTOR = 50
+const METRICS_INTERVAL = Duration.seconds(5)
+/** Generation keys outlive the longest-lived entry by this much. */
+const TAG_TTL_MARGIN_MS = 60_000
+
+/** The implicit tag of every entry's own key (not a user tag: `#` cannot start one we build). */
+const keyTag = (key: string): string => `#${key}`
+
+interface Flight {
+  readonly deferred: Deferred.Deferred<unknown, unknown>
+  readonly tags: ReadonlyArray<string>
+  /** An invalidation touched the key while loading: do not keep what was loaded. */
+  dirty: boolean
+}
+
+interface Changes {
+  readonly tags: Set<string>
+  readonly keys: Set<string>
+  readonly patterns: Set<string>
+  all: boolean
+}
+
+const noChanges = (): Changes => ({ tags: new Set(), keys: new Set(), patterns: new Set(), all: false })
+
+interface Batch {
+  readonly changes: Changes
+  /** How many callers each tag was invalidated for (pending counts to give back). */
+  readonly tagCalls: Map<string, number>
+  readonly done: Deferred.Deferred<boolean>
+}
+
+export const makeCache = (
+  tuning: CacheTuning,
+  store: Option.Option<RedisStoreService>
+): Effect.Effect<CacheService, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const clock = yield* Effect.clock
+    const scope = yield* Effect.scope
+    const instanceId = tuning.instanceId ?? randomUUID()
+    const redis: RedisTier | undefined = Option.isSome(store) ? makeRedisTier(store.value) : undefined
+    const l1 = new MemoryTier({ maxEntries: tuning.maxEntries, maxBytes: tuning.maxBytes })
+    const l1TtlMs = redis === undefined ? Number.POSITIVE_INFINITY : tuning.l1TtlMs
+    const tagTtlMs = Math.max(...Object.values(tuning.ttlMs)) + tuning.graceMs + TAG_TTL_MARGIN_MS
+    const counters = new CacheCounters()
+    const inflight = new Map<string, Flight>()
+    /** Tag → invalidations not yet in Redis. */
+    const pending = new Map<string, number>()
+    /** What was invalidated while Redis was down, replayed at recovery. */
+    let missed = noChanges()
+    let degraded = false
+    let busConnected = false
+    let lockCounter = 0
+    let lookups = 0
+
+    const now = () => clock.unsafeCurrentTimeMillis()
+    const log = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.annotateLogs(effect, "logger", "cache")
+
+    // --- Redis calls --------------------------------------------------------------------------
+
+    const markDegraded = Effect.suspend(() => {
+      if (degraded) return Effect.void
+      degraded = true
+      busConnected = false
+      return log(Effect.logWarning("Redis unavailable, using fallback cache"))
+    })
+
+    /** A Redis call with its hard timeout; a failure switches to memory only and answers None. */
+    const l2Call = <A>(operation: string, call: (tier: RedisTier) => Effect.Effect<A, ServiceUnavailable>, timeoutMs = tuning.l2TimeoutMs) =>
+      Effect.suspend((): Effect.Effect<Option.Option<A>> => {
+        if (redis === undefined) return Effect.succeedNone
+        const started = performance.now()
+        return call(redis).pipe(
+          withTimeout(`cache.${operation}`, Duration.millis(timeoutMs)),
+          Effect.matchEffect({
+            onFailure: () => {
+              counters.l2Errors++
+              return Effect.as(markDegraded, Option.none())
+            },
+            onSuccess: (value) => {
+              counters.l2Latency.add(performance.now() - started)
+              return Effect.succeed(Option.some(value))
+            }
+          })
+        )
+      })
+
+    /** As `l2Call`, but skipped (None) while degraded: memory only until the probe finds Redis. */
+    const l2 = <A>(operation: string, call: (tier: RedisTier) => Effect.Effect<A, ServiceUnavailable>, timeoutMs?: number) =>
+      degraded ? Effect.succeedNone : l2Call(operation, call, timeoutMs)
+
+    const anyPending = (tags: ReadonlyArray<string>) => pending.size > 0 && tags.some((tag) => pending.has(tag))
+
+    // --- local invalidation -------------------------------------------------------------------
+
+    const dirtyFlights = (touches: (key: string, flight: Flight) => boolean) => {
+      for (const [key, flight] of inflight) if (touches(key, flight)) flight.dirty = true
+    }
+
+    const dropLocally = (changes: Changes): number => {
+      if (changes.all) {
+        dirtyFlights(() => true)
+        return l1.clear()
+      }
+      let removed = 0
+      for (const key of changes.keys) removed += l1.delete(key)
+      for (const tag of changes.tags) removed += l1.deleteTag(tag)
+      for (const pattern of changes.patterns) removed += l1.deletePattern(pattern)
+      if (inflight.size > 0) {
+        const matchers = Array.from(changes.patterns, (pattern) => (key: string) => globMatchCached(pattern)(key))
+        dirtyFlights((key, flight) =>
+          changes.keys.has(key) || flight.tags.some((tag) => changes.tags.has(tag)) || matchers.some((m) => m(key))
+        )
+      }
+      return removed
+    }
+
+    const remember = (changes: Changes) => {
+      if (changes.all) missed.all = true
+      changes.tags.forEach((tag) => missed.tags.add(tag))
+      changes.keys.forEach((key) => missed.keys.add(key))
+      changes.patterns.forEach((pattern) => missed.patterns.add(pattern))
+      if (missed.tags.size + missed.keys.size + missed.patterns.size > MISSED_LIMIT) missed = { ...noChanges(), all: true }
+    }
+
+    // --- propagation (Redis generations + bus), group-committed ---------------------------------
+
+    /** Deletes matching entries in Redis, moving each one's key generation first. */
+    const dropPatternInRedis = (pattern: string) =>
+      l2Call("scan", (tier) =>
+        tier.scanKeys(pattern).pipe(
+          Stream.grouped(DELETE_CHUNK),
+          Stream.mapEffect((chunk) => {
+            const keys = Chunk.toReadonlyArray(chunk)
+            return Effect.zipRight(tier.bump(keys.map(keyTag), tagTtlMs), tier.remove(keys))
+          }),
+          Stream.runSum
+        ), tuning.l2TimeoutMs * SCAN_TIMEOUT_FACTOR)
+
+    const inChunks = <A>(items: ReadonlyArray<A>, size: number) =>
+      Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
+
+    /** Writes the changes to Redis and announces them; false if Redis failed on the way. */
+    const pushToRedis = (changes: Changes): Effect.Effect<boolean> =>
+      Effect.gen(function*() {
+        const message: { -readonly [K in keyof BusMessage]: BusMessage[K] } = { s: instanceId }
+        if (changes.all) {
+          if (Option.isNone(yield* dropPatternInRedis("*"))) return false
+          message.a = 1
+        } else {
+          const keys = Array.from(changes.keys)
+          const generationTags = [...changes.tags, ...keys.map(keyTag)]
+          for (const tags of inChunks(generationTags, BUMP_CHUNK)) {
+            if (Option.isNone(yield* l2Call("bump", (tier) => tier.bump(tags, tagTtlMs)))) return false
+          }
+          for (const chunk of inChunks(keys, DELETE_CHUNK)) {
+            if (Option.isNone(yield* l2Call("delete", (tier) => tier.remove(chunk)))) return false
+          }
+          for (const pattern of changes.patterns) {
+            if (Option.isNone(yield* dropPatternInRedis(pattern))) return false
+          }
+          if (changes.tags.size > 0) message.t = Array.from(changes.tags)
+          if (keys.length > 0) message.k = keys
+          if (changes.patterns.size > 0) message.p = Array.from(changes.patterns)
+        }
+        return Option.isSome(yield* l2Call("publish", (tier) => tier.publish(busMessage(message))))
+      })
+
+    let queued: Batch | undefined
+    let flushing = false
+
+    const flushLoop: Effect.Effect<void> = Effect.gen(function*() {
+      while (queued !== undefined) {
+        const batch = queued
+        queued = undefined
+        const ok = degraded ? false : yield* pushToRedis(batch.changes)
+        if (!ok) remember(batch.changes)
+        for (const [tag, calls] of batch.tagCalls) {
+          const left = (pending.get(tag) ?? 0) - calls
+          if (left > 0) pending.set(tag, left)
+          else pending.delete(tag)
+        }
+        yield* Deferred.succeed(batch.done, ok)
+      }
+      flushing = false
+    }).pipe(
+      Effect.onInterrupt(() =>
+        Effect.suspend(() => {
+          flushing = false
+          const left = queued
+          queued = undefined
+          return left === undefined ? Effect.void : Deferred.succeed(left.done, false)
+        })
+      )
+    )
+
+    /** Drops locally, then has Redis and the other instances drop too; answers whether they have. */
+    const invalidate = (changes: Changes): Effect.Effect<InvalidationOutcome> =>
+      Effect.suspend(() => {
+        counters.invalidations++
+        const removed = dropLocally(changes)
+        if (redis === undefined) return Effect.succeed({ l1EntriesRemoved: removed, propagated: true })
+        if (degraded) {
+          remember(changes)
+          return Effect.succeed({ l1EntriesRemoved: removed, propagated: false })
+        }
+        let batch = queued
+        if (batch === undefined) {
+          batch = { changes: noChanges(), tagCalls: new Map(), done: Deferred.unsafeMake<boolean>(FiberId.none) }
+          queued = batch
+        }
+        if (changes.all) batch.changes.all = true
+        for (const tag of changes.tags) {
+          batch.changes.tags.add(tag)
+          batch.tagCalls.set(tag, (batch.tagCalls.get(tag) ?? 0) + 1)
+          pending.set(tag, (pending.get(tag) ?? 0) + 1)
+        }
+        changes.keys.forEach((key) => batch.changes.keys.add(key))
+        changes.patterns.forEach((pattern) => batch.changes.patterns.add(pattern))
+        const done = batch.done
+        const start = flushing ? Effect.void : Effect.asVoid(Effect.forkIn(flushLoop, scope))
+        flushing = true
+        return Effect.zipRight(start, Effect.map(Deferred.await(done), (propagated) => ({ l1EntriesRemoved: removed, propagated })))
+      })
+
+    // --- reads ------------------------------------------------------------------------------------
+
+    type Usable<A> = { readonly fresh: boolean; readonly value: A; readonly envelope: Envelope }
+
+    /** The Redis entry's value if its generations are current and it is within its stale time. */
+    const usable = <A, I>(envelope: Envelope, tags: ReadonlyArray<string>, generations: ReadonlyArray<string>, schema: Schema.Schema<A, I>, at: number): Usable<A> | undefined => {
+      if (at >= envelope.s || !generationsMatch(envelope, tags, generations)) return undefined
+      const decoded = Schema.decodeUnknownEither(schema)(envelope.v)
+      if (Either.isLeft(decoded)) return undefined // another version's shape: a miss, not an error
+      return { fresh: at < envelope.f, value: decoded.right, envelope }
+    }
+
+    const keepInMemory = (key: string, value: unknown, valueJson: string, tags: ReadonlyArray<string>, freshUntil: number, staleUntil: number, at: number) =>
+      l1.put({
+        key,
+        value,
+        encoded: valueJson,
+        bytes: Buffer.byteLength(valueJson),
+        freshUntil: Math.min(freshUntil, at + l1TtlMs),
+        staleUntil,
+        tags
+      })
+
+    const fill = <A, I, E, R>(key: string, loader: Effect.Effect<A, E, R>, options: CacheEntryOptions<A, I>, flight: Flight) =>
+      Effect.gen(function*() {
+        const tags = flight.tags
+        const kind = options.kind
+        const generationTags = [...tags, keyTag(key)]
+        let generations: ReadonlyArray<string> | undefined
+        let staleInRedis: Usable<A> | undefined
+        let lockToken: string | undefined
+
+        if (redis !== undefined && !degraded && !anyPending(tags)) {
+          counters.l2Lookups++
+          const deadline = now() + tuning.lockMs
+          let pollMs = POLL_MIN_MS
+          while (true) {
+            const read = yield* l2("read", (tier) => tier.read(key, generationTags))
+            if (Option.isNone(read)) {
+              generations = undefined
+              break
+            }
+            generations = read.value.generations
+            const found = Option.isSome(read.value.envelope)
+              ? usable(read.value.envelope.value, generationTags, generations, options.schema, now())
+              : undefined
+            if (found?.fresh === true) {
+              if (!flight.dirty && !anyPending(tags)) {
+                keepInMemory(key, found.value, JSON.stringify(found.envelope.v), tags, found.envelope.f, found.envelope.s, now())
+              }
+              counters.l2Hit(kind)
+              return found.value
+            }
+            if (found !== undefined) staleInRedis = found
+            if (!read.value.locked) {
+              const token = `${instanceId}:${++lockCounter}`
+              const locked = yield* l2("lock", (tier) => tier.tryLock(key, token, tuning.lockMs))
+              if (Option.isNone(locked)) break // Redis went away: load without it
+              if (locked.value) {
+                lockToken = token
+                break
+              }
+            }
+            if (now() >= deadline) break // the holder is too slow: load here too
+            yield* Effect.sleep(Duration.millis(pollMs))
+            pollMs = Math.min(pollMs * 2, POLL_MAX_MS)
+          }
+        }
+
+        counters.miss(kind)
+        counters.loaderCalls++
+        const started = performance.now()
+        const result = yield* Effect.either(loader)
+        counters.loaderLatency.add(performance.now() - started)
+        const unlock = lockToken === undefined ? Effect.void : Effect.asVoid(l2("unlock", (tier) => tier.unlock(key, lockToken!)))
+
+        if (Either.isLeft(result)) {
+          counters.loaderFailures++
+          yield* unlock
+          const inMemory = l1.lookup(key, now())
+          const stale = inMemory !== undefined ? (inMemory.value as A) : staleInRedis?.value
+          if (stale === undefined) return yield* Effect.fail(result.left)
+          counters.stale()
+          return stale
+        }
+
+        const value = result.right
+        const encoded = Schema.encodeEither(options.schema)(value)
+        if (Either.isLeft(encoded)) {
+          yield* unlock
+          yield* log(Effect.logWarning("A loaded value does not encode with its schema; not cached").pipe(
+            Effect.annotateLogs({ kind, error: encoded.left.message })
+          ))
+          return value
+        }
+        const valueJson = JSON.stringify(encoded.right)
+        const at = now()
+        const freshUntil = at + tuning.ttlMs[kind]
+        const staleUntil = freshUntil + tuning.graceMs
+        if (!flight.dirty) {
+          keepInMemory(key, value, valueJson, tags, freshUntil, staleUntil, at)
+          if (generations !== undefined && !anyPending(tags)) {
+            const envelope = envelopeJson(valueJson, kind, generationTags, generations, freshUntil, staleUntil)
+            yield* l2("write", (tier) => tier.write(key, envelope, staleUntil - at))
+          }
+        }
+        yield* unlock
+        return value
+      })
+
+    const load = <A, I, E, R>(key: string, loader: Effect.Effect<A, E, R>, options: CacheEntryOptions<A, I>): Effect.Effect<A, E, R> =>
+      Effect.suspend(() => {
+        const running = inflight.get(key)
+        if (running !== undefined) return Deferred.await(running.deferred as Deferred.Deferred<A, E>)
+        return Effect.flatMap(Effect.context<R>(), (context) => {
+          const flight: Flight = { deferred: Deferred.unsafeMake(FiberId.none), tags: options.tags ?? [], dirty: false }
+          inflight.set(key, flight)
+          const run = fill(key, loader, options, flight).pipe(
+            Effect.provide(context),
+            Effect.exit,
+            Effect.flatMap((exit) => {
+              inflight.delete(key)
+              return Deferred.done(flight.deferred, exit as Exit.Exit<unknown, unknown>)
+            })
+          )
+          // The load runs in the cache's scope: a caller giving up does not cancel it for the others.
+          return Effect.zipRight(Effect.forkIn(run, scope), Deferred.await(flight.deferred as Deferred.Deferred<A, E>))
+        })
+      })
+
+    const getOrSet = <A, I, E, R>(key: string, loader: Effect.Effect<A, E, R>, options: CacheEntryOptions<A, I>): Effect.Effect<A, E, R> =>
+      Effect.suspend(() => {
+        const timed = ++lookups % L1_TIMING_SAMPLE === 0
+        const started = timed ? performance.now() : 0
+        const entry = l1.lookup(key, now())
+        if (entry !== undefined && now() < entry.freshUntil) {
+          counters.l1Hit(options.kind)
+          if (timed) counters.l1Latency.add(performance.now() - started)
+          return Effect.succeed(entry.value as A)
+        }
+        return load(key, loader, options)
+      })
+
+    const get = <A, I>(key: string, schema: Schema.Schema<A, I>): Effect.Effect<Option.Option<A>> =>
+      Effect.gen(function*() {
+        const entry = l1.lookup(key, now())
+        if (entry !== undefined && now() < entry.freshUntil) {
+          // The memory tier keeps decoded values: a different schema re-decodes from the encoding.
+          const decoded = Schema.decodeUnknownEither(schema)(JSON.parse(entry.encoded))
+          return Either.getRight(decoded)
+        }
+        if (redis === undefined || anyPending(entry?.tags ?? [])) return Option.none()
+        const first = yield* l2("read", (tier) => tier.read(key, [keyTag(key)]))
+        if (Option.isNone(first) || Option.isNone(first.value.envelope)) return Option.none()
+        const envelope = first.value.envelope.value
+        const generationTags = Object.keys(envelope.g)
+        const tags = generationTags.filter((tag) => tag !== keyTag(key))
+        if (anyPending(tags)) return Option.none()
+        const current = tags.length === 0 ? first : yield* l2("read", (tier) => tier.read(key, generationTags))
+        if (Option.isNone(current) || Option.isNone(current.value.envelope)) return Option.none()
+        const found = usable(current.value.envelope.value, generationTags, current.value.generations, schema, now())
+        if (found === undefined || !found.fresh) return Option.none()
+        return Option.some(found.value)
+      })
+
+    const set = <A, I>(key: string, value: A, options: CacheEntryOptions<A, I>): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        const tags = options.tags ?? []
+        const valueJson = JSON.stringify(Schema.encodeSync(options.schema)(value))
+        const at = now()
+        const freshUntil = at + tuning.ttlMs[options.kind]
+        const staleUntil = freshUntil + tuning.graceMs
+        // A load of this key already under way read older data: it must not overwrite this.
+        dirtyFlights((k) => k === key)
+        keepInMemory(key, value, valueJson, tags, freshUntil, staleUntil, at)
+        if (redis === undefined || degraded || anyPending(tags)) return
+        const generationTags = [...tags, keyTag(key)]
+        const read = yield* l2("read", (tier) => tier.read(key, generationTags))
+        if (Option.isNone(read)) return
+        const envelope = envelopeJson(valueJson, options.kind, generationTags, read.value.generations, freshUntil, staleUntil)
+        yield* l2("write", (tier) => tier.write(key, envelope, staleUntil - at))
+        // Other instances drop their copy and read this one from Redis.
+        yield* l2("publish", (tier) => tier.publish(busMessage({ s: instanceId, k: [key] })))
+      })
+
+    const changesOf = (part: Partial<Pick<Changes, "tags" | "keys" | "patterns">>): Changes => ({ ...noChanges(), ...part })
+
+    // --- background: bus, recovery probe, metrics -------------------------------------------------
+
+    const onBusMessage = (text: string) => {
+      const message = parseBusMessage(text)
+      if (message === undefined || message.s === instanceId) return
+      dropLocally({
+        tags: new Set(message.t ?? []),
+        keys: new Set(message.k ?? []),
+        patterns: new Set(message.p ?? []),
+        all: message.a === 1
+      })
+    }
+
+    if (Option.isSome(store)) {
+      const subscriber = store.value
+      yield* Effect.gen(function*() {
+        const stream = yield* subscriber.subscribeScoped(BUS_CHANNEL)
+        busConnected = !degraded
+        yield* Stream.runForEach(stream, (text) => Effect.sync(() => onBusMessage(text)))
+      }).pipe(
+        Effect.scoped,
+        Effect.ensuring(Effect.sync(() => (busConnected = false))),
+        Effect.ignore,
+        Effect.repeat(Schedule.spaced(Duration.millis(tuning.probeIntervalMs))),
+        Effect.forkIn(scope)
+      )
+
+      const recover = Effect.gen(function*() {
+        const alive = yield* l2Call("ping", () => subscriber.ping)
+        if (Option.isNone(alive)) return
+        const replay = missed
+        missed = noChanges()
+        const replayed = yield* pushToRedis(replay)
+        if (!replayed) {
+          remember(replay)
+          return
+        }
+        const cleared = l1.clear()
+        dirtyFlights(() => true)
+        degraded = false
+        busConnected = true
+        yield* log(Effect.logInfo("Redis recovered").pipe(
+          Effect.annotateLogs({ replayedInvalidations: replay.tags.size + replay.keys.size + replay.patterns.size, memoryEntriesCleared: cleared })
+        ))
+      })
+      yield* Effect.suspend(() => (degraded ? recover : Effect.void)).pipe(
+        Effect.repeat(Schedule.spaced(Duration.millis(tuning.probeIntervalMs))),
+        Effect.forkIn(scope)
+      )
+    }
+
+    const publishGauges = Effect.sync(() => {
+      counters.syncEvictions(l1.evictions)
+      const rate = counters.hitRatePct()
+      if (rate !== null) metrics.hitRatePct.unsafeUpdate(rate, [])
+      const p95 = counters.l2Latency.percentiles().p95
+      if (p95 !== null) metrics.redisLatencyMs.unsafeUpdate(p95, [])
+      metrics.l1Entries.unsafeUpdate(l1.size, [])
+      metrics.l1Bytes.unsafeUpdate(l1.bytes, [])
+    })
+    yield* publishGauges.pipe(Effect.repeat(Schedule.spaced(METRICS_INTERVAL)), Effect.forkIn(scope))
+
+    const health: Effect.Effect<CacheHealth> = Effect.gen(function*() {
+      const ping = redis === undefined || degraded || Option.isNone(store)
+        ? Option.none<{ readonly latencyMs: number }>()
+        : yield* l2Call("ping", () => store.value.ping)
+      const breaker = Option.isSome(store) ? yield* store.value.breaker : null
+      return {
+        status: degraded ? "degraded" : "healthy",
+        tiers: {
+          l1: { status: "up", entries: l1.size, bytes: l1.bytes, maxEntries: tuning.maxEntries, maxBytes: tuning.maxBytes },
+          l2: {
+            status: redis === undefined ? "disabled" : degraded ? "down" : "up",
+            latencyMs: Option.isSome(ping) ? Math.round(ping.value.latencyMs * 1000) / 1000 : null
+          }
+        },
+        breaker,
+        bus: { connected: redis !== undefined && busConnected && !degraded, instanceId },
+        pendingInvalidations: missed.all ? MISSED_LIMIT : missed.tags.size + missed.keys.size + missed.patterns.size,
+        staleBoundSeconds: redis === undefined ? 0 : tuning.l1TtlMs / 1000
+      } satisfies CacheHealth
+    })
+
+    const service: CacheService = {
+      getOrSet,
+      get,
+      set,
+      delete: (key) => Effect.asVoid(invalidate(changesOf({ keys: new Set([key]) }))),
+      invalidateTags: (tags) => invalidate(changesOf({ tags: new Set(tags) })),
+      invalidateTag: (tag) => invalidate(changesOf({ tags: new Set([tag]) })),
+      invalidateUser: (userId) =>
+        Effect.map(invalidate(changesOf({ tags: new Set([userTag(userId)]) })), (outcome) => ({
+          userId,
+          tag: userTag(userId),
+          ...outcome
+        })),
+      invalidatePattern: (pattern) => invalidate(changesOf({ patterns: new Set([pattern]) })),
+      health,
+      stats: Effect.zipRight(publishGauges, Effect.sync(() => counters.snapshot(l1.evictions)))
+    }
+    return service
+  })
+
+const matchers = new Map<string, (key: string) => boolean>()
+const globMatchCached = (pattern: string) => {
+  let matcher = matchers.get(pattern)
+  if (matcher === undefined) {
+    matcher = globMatcher(pattern)
+    if (matchers.size < 1_000) matchers.set(pattern, matcher)
+  }
+  return matcher
+}
+
+/** The Hub's tuning, from its settings. */
+export const cacheTuning = (settings: HubSettings): CacheTuning => ({
+  ttlMs: {
+    user_energy: settings.cache.ttlUserEnergySeconds * 1000,
+    transactions: settings.cache.ttlTransactionsSeconds * 1000,
+    user_stats: settings.cache.ttlUserStatsSeconds * 1000,
+    leaderboard: settings.cache.ttlLeaderboardSeconds * 1000
+  },
+  maxEntries: settings.cache.l1MaxEntries,
+  maxBytes: settings.cache.l1MaxBytes,
+  l1TtlMs: settings.cache.l1TtlSeconds * 1000,
+  graceMs: settings.cache.graceSeconds * 1000,
+  l2TimeoutMs: settings.cache.l2TimeoutMs,
+  lockMs: CACHE_LOCK_MS,
+  probeIntervalMs: CACHE_PROBE_INTERVAL_MS
+})
+
+/** Stampede lock life: longer than any loader we cache should take. */
+export const CACHE_LOCK_MS = 5_000
+export const CACHE_PROBE_INTERVAL_MS = 1_000
+
+/** Memory in front of Redis when the store is Redis; memory only over the in-memory store. */
+export const CacheLive: Layer.Layer<Cache, never, HubConfig | RedisStore> = Layer.scoped(
+  Cache,
+  Effect.gen(function*() {
+    const settings = yield* HubConfig
+    const store = yield* RedisStore
+    return yield* makeCache(cacheTuning(settings), store.backend === "redis" ? Option.some(store) : Option.none())
+  })
+)
