@@ -24,7 +24,7 @@
  *   next one (one script and one publish for all of them).
  */
 import { randomUUID } from "node:crypto"
-import { Chunk, Deferred, Duration, Effect, Either, type Exit, FiberId, Layer, Option, Schedule, Schema, type Scope, Stream } from "effect"
+import { Chunk, Deferred, Duration, Effect, Either, type Exit, FiberId, Layer, Option, Runtime, Schedule, Schema, Scope, Stream } from "effect"
 import { HubConfig, type HubSettings } from "../../config.js"
 import { withTimeout } from "../../resilience/index.js"
 import type { ServiceUnavailable } from "../common/errors.js"
@@ -123,7 +123,10 @@ export const makeCache = (
     let lookups = 0
 
     const now = () => clock.unsafeCurrentTimeMillis()
-    const log = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.annotateLogs(effect, "logger", "cache")
+    // Log lines go through the logger the cache was built with, whichever fiber noticed the event.
+    const runtime = yield* Effect.runtime<never>()
+    const log = (line: Effect.Effect<void>): Effect.Effect<void> =>
+      Effect.sync(() => void Runtime.runFork(runtime)(Effect.annotateLogs(line, "logger", "cache")))
 
     // --- Redis calls --------------------------------------------------------------------------
 
@@ -494,17 +497,21 @@ export const makeCache = (
 
     if (Option.isSome(store)) {
       const subscriber = store.value
-      yield* Effect.gen(function*() {
-        const stream = yield* subscriber.subscribeScoped(BUS_CHANNEL)
-        busConnected = !degraded
-        yield* Stream.runForEach(stream, (text) => Effect.sync(() => onBusMessage(text)))
-      }).pipe(
-        Effect.scoped,
-        Effect.ensuring(Effect.sync(() => (busConnected = false))),
-        Effect.ignore,
-        Effect.repeat(Schedule.spaced(Duration.millis(tuning.probeIntervalMs))),
-        Effect.forkIn(scope)
+      const subscribe = subscriber.subscribeScoped(BUS_CHANNEL).pipe(
+        withTimeout("cache.subscribe", Duration.millis(tuning.l2TimeoutMs)),
+        Effect.tap(() => Effect.sync(() => (busConnected = !degraded)))
       )
+      const listen = (stream: Stream.Stream<string>) =>
+        Stream.runForEach(stream, (text) => Effect.sync(() => onBusMessage(text))).pipe(
+          Effect.ensuring(Effect.sync(() => (busConnected = false)))
+        )
+      // Subscribed before the cache is handed out when Redis answers; otherwise retried in the background.
+      const first = yield* Effect.option(Scope.extend(subscribe, scope))
+      const resubscribe = Effect.scoped(Effect.flatMap(subscribe, listen)).pipe(
+        Effect.ignore,
+        Effect.repeat(Schedule.spaced(Duration.millis(tuning.probeIntervalMs)))
+      )
+      yield* (Option.isSome(first) ? Effect.zipRight(listen(first.value), resubscribe) : resubscribe).pipe(Effect.forkIn(scope))
 
       const recover = Effect.gen(function*() {
         const alive = yield* l2Call("ping", () => subscriber.ping)
