@@ -13,7 +13,9 @@ import { HubConfig } from "../../src/config.js";
 import { awaitMigrated, DatabaseLive } from "../../src/services/database/live.js";
 import { ClusterLive } from "../../src/services/cluster/live.js";
 import { Energy } from "../../src/services/energy/Energy.js";
+import { CacheLive } from "../../src/services/cache/live.js";
 import { EnergyLive } from "../../src/services/energy/live.js";
+import { RedisStoreMemory } from "../../src/services/redis/memory.js";
 import { EventStoreLive } from "../../src/services/events/live.js";
 import type { UserId } from "../../src/services/guardian/schema.js";
 import { generateApiKey } from "../../src/services/keys/format.js";
@@ -67,7 +69,11 @@ const program = (settings: ReadSettings) =>
     );
     // As src/layers/hub.ts composes them: the energy service on the cluster and the event store.
     const context = yield* Layer.build(
-      EnergyLive.pipe(Layer.provideMerge(ClusterLive), Layer.provideMerge(EventStoreLive), Layer.provide(Layer.succeedContext(base))),
+      EnergyLive.pipe(
+        Layer.provideMerge(Layer.mergeAll(ClusterLive, CacheLive.pipe(Layer.provide(RedisStoreMemory)))),
+        Layer.provideMerge(EventStoreLive),
+        Layer.provide(Layer.succeedContext(base)),
+      ),
     );
     const energy = Context.get(context, Energy);
     const users = Array.from({ length: settings.users }, (_, i) => `u-read-${i}` as UserId);

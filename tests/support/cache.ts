@@ -3,9 +3,10 @@
  * memory store in embedded runs, real Redis in real runs). Several instances built together share
  * the store (and, with Redis, the key prefix) as several Hub processes would.
  */
-import { Effect, Logger, Option, type Scope, Stream } from "effect"
-import type { CacheTuning } from "../../src/services/cache/live.js"
-import { makeCache } from "../../src/services/cache/live.js"
+import { Effect, Layer, Logger, Option, type Scope, Stream } from "effect"
+import { HubConfig } from "../../src/config.js"
+import { Cache } from "../../src/services/cache/Cache.js"
+import { cacheTuning, type CacheTuning, makeCache } from "../../src/services/cache/live.js"
 import type { RedisStoreService } from "../../src/services/redis/memory.js"
 import { type BackendName, runToken } from "./backends.js"
 import { makeTestRedis, type TestRedisOptions } from "./redis.js"
@@ -21,6 +22,7 @@ export const testCacheTuning = (overrides: Partial<CacheTuning> = {}): CacheTuni
   l2TimeoutMs: 1_000,
   lockMs: 2_000,
   probeIntervalMs: 1_000,
+  soleInstance: true,
   ...overrides
 })
 
@@ -74,3 +76,19 @@ export const deafToBus = (store: RedisStoreService): RedisStoreService => ({
   subscribe: () => Stream.never,
   subscribeScoped: () => Effect.succeed(Stream.never) as Effect.Effect<Stream.Stream<string>, never, Scope.Scope>
 })
+
+/**
+ * The Hub's `Cache` for a suite: over the memory store embedded, over real Redis (a unique prefix,
+ * or `prefix` to share one between runtimes) in real runs.
+ */
+export const cacheLayer = (backend: BackendName, options: { readonly prefix?: string } = {}): Layer.Layer<Cache, never, HubConfig> =>
+  backend === "embedded"
+    ? Layer.scoped(Cache, Effect.flatMap(HubConfig, (settings) => makeCache(cacheTuning(settings), Option.none())))
+    : Layer.scoped(
+      Cache,
+      Effect.gen(function*() {
+        const settings = yield* HubConfig
+        const { store } = yield* makeTestRedis("real", options.prefix === undefined ? {} : { prefix: options.prefix })
+        return yield* makeCache(cacheTuning(settings), Option.some(store))
+      })
+    )

@@ -7,6 +7,7 @@ import { expect } from "@effect/vitest"
 import { type ConfigError, Effect, Layer } from "effect"
 import { randomUUID } from "node:crypto"
 import { getFreePort } from "../../bench/lib/net.js"
+import type { Cache } from "../../src/services/cache/Cache.js"
 import { ClusterLive } from "../../src/services/cluster/live.js"
 import { Energy } from "../../src/services/energy/Energy.js"
 import { EnergyLive } from "../../src/services/energy/live.js"
@@ -16,6 +17,7 @@ import type { Transaction } from "../../src/services/energy/schema.js"
 import { EventStore } from "../../src/services/events/EventStore.js"
 import type { BackendName } from "./backends.js"
 import type { TestDatabaseOptions } from "./database.js"
+import { cacheLayer } from "./cache.js"
 import { eventStoreLayer, type TestEventStoreServices } from "./events.js"
 import { runToken } from "./backends.js"
 
@@ -28,11 +30,11 @@ export const runnerPortEnv: Effect.Effect<Record<string, string>> = Effect.map(
 export const energyLayer = (
   backend: BackendName,
   options: TestDatabaseOptions = {}
-): Layer.Layer<Energy | TestEventStoreServices, unknown | ConfigError.ConfigError> =>
+): Layer.Layer<Energy | Cache | TestEventStoreServices, unknown | ConfigError.ConfigError> =>
   Layer.unwrapEffect(
     Effect.map(runnerPortEnv, (runner) =>
       EnergyLive.pipe(
-        Layer.provideMerge(ClusterLive),
+        Layer.provideMerge(Layer.merge(ClusterLive, cacheLayer(backend))),
         Layer.provideMerge(eventStoreLayer(backend, { ...options, env: { ...runner, ...options.env } }))
       ))
   )

@@ -27,6 +27,7 @@ import { randomUUID } from "node:crypto"
 import { Chunk, Deferred, Duration, Effect, Either, type Exit, FiberId, Layer, Option, Runtime, Schedule, Schema, Scope, Stream } from "effect"
 import { HubConfig, type HubSettings } from "../../config.js"
 import { withTimeout } from "../../resilience/index.js"
+import { onRealTime } from "../cluster/real-time.js"
 import type { ServiceUnavailable } from "../common/errors.js"
 import { globMatcher } from "../redis/glob.js"
 import type { RedisStoreService } from "../redis/memory.js"
@@ -43,8 +44,13 @@ export interface CacheTuning {
   readonly ttlMs: Readonly<Record<CacheKind, number>>
   readonly maxEntries: number
   readonly maxBytes: number
-  /** With Redis: how long memory trusts an entry without asking Redis (the bound on a lost bus message). */
+  /**
+   * How long memory trusts an entry without asking Redis (the bound on a lost bus message); without
+   * Redis, the bound on another instance's change being seen, unless this instance is alone.
+   */
   readonly l1TtlMs: number
+  /** No other instance can change the data (embedded mode): memory alone keeps entries for their kind's TTL. */
+  readonly soleInstance: boolean
   /** How long past its TTL an entry may answer when the loader fails. */
   readonly graceMs: number
   /** Hard timeout of each Redis call. */
@@ -109,7 +115,8 @@ export const makeCache = (
     const instanceId = tuning.instanceId ?? randomUUID()
     const redis: RedisTier | undefined = Option.isSome(store) ? makeRedisTier(store.value) : undefined
     const l1 = new MemoryTier({ maxEntries: tuning.maxEntries, maxBytes: tuning.maxBytes })
-    const l1TtlMs = redis === undefined ? Number.POSITIVE_INFINITY : tuning.l1TtlMs
+    const memoryAlone = redis === undefined && tuning.soleInstance
+    const l1TtlMs = memoryAlone ? Number.POSITIVE_INFINITY : tuning.l1TtlMs
     const tagTtlMs = Math.max(...Object.values(tuning.ttlMs)) + tuning.graceMs + TAG_TTL_MARGIN_MS
     const counters = new CacheCounters()
     const inflight = new Map<string, Flight>()
@@ -144,6 +151,8 @@ export const makeCache = (
         const started = performance.now()
         return call(redis).pipe(
           withTimeout(`cache.${operation}`, Duration.millis(timeoutMs)),
+          // Redis time is real time, whatever clock the caller runs on (a test's TestClock).
+          onRealTime,
           Effect.matchEffect({
             onFailure: () => {
               counters.l2Errors++
@@ -359,7 +368,7 @@ export const makeCache = (
               }
             }
             if (now() >= deadline) break // the holder is too slow: load here too
-            yield* Effect.sleep(Duration.millis(pollMs))
+            yield* onRealTime(Effect.sleep(Duration.millis(pollMs)))
             pollMs = Math.min(pollMs * 2, POLL_MAX_MS)
           }
         }
@@ -511,7 +520,7 @@ export const makeCache = (
         Effect.ignore,
         Effect.repeat(Schedule.spaced(Duration.millis(tuning.probeIntervalMs)))
       )
-      yield* (Option.isSome(first) ? Effect.zipRight(listen(first.value), resubscribe) : resubscribe).pipe(Effect.forkIn(scope))
+      yield* (Option.isSome(first) ? Effect.zipRight(listen(first.value), resubscribe) : resubscribe).pipe(onRealTime, Effect.forkIn(scope))
 
       const recover = Effect.gen(function*() {
         const alive = yield* l2Call("ping", () => subscriber.ping)
@@ -533,6 +542,7 @@ export const makeCache = (
       })
       yield* Effect.suspend(() => (degraded ? recover : Effect.void)).pipe(
         Effect.repeat(Schedule.spaced(Duration.millis(tuning.probeIntervalMs))),
+        onRealTime,
         Effect.forkIn(scope)
       )
     }
@@ -546,7 +556,7 @@ export const makeCache = (
       metrics.l1Entries.unsafeUpdate(l1.size, [])
       metrics.l1Bytes.unsafeUpdate(l1.bytes, [])
     })
-    yield* publishGauges.pipe(Effect.repeat(Schedule.spaced(METRICS_INTERVAL)), Effect.forkIn(scope))
+    yield* publishGauges.pipe(Effect.repeat(Schedule.spaced(METRICS_INTERVAL)), onRealTime, Effect.forkIn(scope))
 
     const health: Effect.Effect<CacheHealth> = Effect.gen(function*() {
       const ping = redis === undefined || degraded || Option.isNone(store)
@@ -565,7 +575,7 @@ export const makeCache = (
         breaker,
         bus: { connected: redis !== undefined && busConnected && !degraded, instanceId },
         pendingInvalidations: missed.all ? MISSED_LIMIT : missed.tags.size + missed.keys.size + missed.patterns.size,
-        staleBoundSeconds: redis === undefined ? 0 : tuning.l1TtlMs / 1000
+        staleBoundSeconds: memoryAlone ? 0 : tuning.l1TtlMs / 1000
       } satisfies CacheHealth
     })
 
@@ -613,7 +623,9 @@ export const cacheTuning = (settings: HubSettings): CacheTuning => ({
   graceMs: settings.cache.graceSeconds * 1000,
   l2TimeoutMs: settings.cache.l2TimeoutMs,
   lockMs: CACHE_LOCK_MS,
-  probeIntervalMs: CACHE_PROBE_INTERVAL_MS
+  probeIntervalMs: CACHE_PROBE_INTERVAL_MS,
+  // PGlite is one process's database; over Postgres other Hubs may change what is cached.
+  soleInstance: settings.mode === "embedded"
 })
 
 /** Stampede lock life: longer than any loader we cache should take. */

@@ -12,6 +12,7 @@
  * twice after a fault), the write is refused by the version check or a constraint; the actor
  * reloads and decides again.
  */
+import { Cache } from "../cache/Cache.js"
 import { Entity } from "@effect/cluster"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { Cause, type Clock, Data, DateTime, Duration, Effect, Exit, Metric } from "effect"
@@ -56,6 +57,7 @@ import {
   UserNotFound,
   type WriteResult
 } from "./schema.js"
+import { tagsMovedBy } from "./cached.js"
 import { AccountMoved, KeyTaken, makeLedgerStatements, plannedTransaction, toTransaction, type TransactionRow } from "./store.js"
 
 /** One counter per (operation, outcome), tagged once. */
@@ -122,6 +124,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
       const userId = (yield* Entity.CurrentAddress).entityId
       const db = yield* Database
       const events = yield* EventStore
+      const cache = yield* Cache
       const rules = yield* LedgerRules
       const statements = makeLedgerStatements(yield* PgClient.PgClient)
       const stream = energyStream(userId)
@@ -160,7 +163,12 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
           Effect.tapBoth({
             // After an outage the write may or may not have committed: the next command reloads.
             onFailure: () => Effect.sync(() => hold(undefined)),
-            onSuccess: () => Effect.zipRight(Effect.sync(() => hold(plan.after)), events.appended(written))
+            onSuccess: () =>
+              Effect.zipRight(
+                Effect.sync(() => hold(plan.after)),
+                // Derived reads (transactions, stats, leaderboard) drop before the caller hears back.
+                Effect.zipRight(events.appended(written), cache.invalidateTags(tagsMovedBy(userId, plan.rows)))
+              )
           })
         )
       }

@@ -8,6 +8,7 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Singleton from "@effect/cluster/Singleton"
 import { Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
 import { HubConfig } from "../../config.js"
+import { Cache, userTag } from "../cache/Cache.js"
 import { ServiceUnavailable } from "../common/errors.js"
 import { Database } from "../database/Database.js"
 import { builtOnRealTime, isRealTime, onRealTime } from "../cluster/real-time.js"
@@ -18,7 +19,8 @@ import { type Caller, EnergyAccount } from "./account.js"
 import { EnergyAccountLive } from "./account-live.js"
 import { LedgerRules, LedgerRulesLive } from "./catalogue.js"
 import { Energy } from "./Energy.js"
-import { type Period, UnknownAction, UserNotFound } from "./schema.js"
+import { LEADERBOARD_TAG, leaderboardKey, statsKey, transactionsKey } from "./cached.js"
+import { Leaderboard, type Period, TransactionsPage, UnknownAction, UserNotFound, UserStats } from "./schema.js"
 import { balanceView, checkView, type LocalAccounts } from "./view.js"
 import { makeLedgerStatements, toTransaction } from "./store.js"
 
@@ -62,6 +64,7 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
   Energy,
   Effect.gen(function* () {
     const db = yield* Database
+    const cache = yield* Cache
     const rules = yield* LedgerRules
     const statements = makeLedgerStatements(yield* PgClient.PgClient)
     const makeClient = yield* EnergyAccount.client
@@ -123,10 +126,11 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
       release: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Release(payload))),
       changePlan: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).ChangePlan(payload))),
 
-      transactions: (userId, query) =>
-        Effect.gen(function* () {
+      // Derived reads go through the cache, tagged so the writes that change them drop them.
+      transactions: (userId, query) => {
+        const limit = query.limit ?? DEFAULT_PAGE
+        const load = Effect.gen(function* () {
           yield* requireAccount(userId)
-          const limit = query.limit ?? DEFAULT_PAGE
           const rows = yield* db.guard(statements.transactions(userId, {
             beforeSeq: query.cursor === undefined ? undefined : Number(query.cursor),
             limit: limit + 1,
@@ -134,26 +138,38 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
           }))
           const page = rows.slice(0, limit).map(toTransaction)
           return { transactions: page, nextCursor: rows.length > limit ? String(page.at(-1)!.seq) : null }
-        }),
+        })
+        return cache.getOrSet(transactionsKey(userId, query, limit), load, { kind: "transactions", schema: TransactionsPage, tags: [userTag(userId)] })
+      },
 
       stats: (userId, period) =>
-        Effect.gen(function* () {
-          yield* requireAccount(userId)
-          const from = yield* periodStart(period)
-          const totals = yield* db.guard(statements.stats(userId, from))
-          return { userId, period, from: from === null ? null : DateTime.unsafeFromDate(from), ...totals }
-        }),
+        cache.getOrSet(
+          statsKey(userId, period),
+          Effect.gen(function* () {
+            yield* requireAccount(userId)
+            const from = yield* periodStart(period)
+            const totals = yield* db.guard(statements.stats(userId, from))
+            return { userId, period, from: from === null ? null : DateTime.unsafeFromDate(from), ...totals }
+          }),
+          { kind: "user_stats", schema: UserStats, tags: [userTag(userId)] }
+        ),
 
-      leaderboard: (period, limit) =>
-        Effect.gen(function* () {
-          const from = yield* periodStart(period)
-          const rows = yield* db.guard(statements.leaderboard(from, limit ?? DEFAULT_LEADERBOARD))
-          return {
-            period,
-            from: from === null ? null : DateTime.unsafeFromDate(from),
-            entries: rows.map((row, i) => ({ rank: i + 1, userId: row.userId as UserId, consumed: row.consumed }))
-          }
-        })
+      leaderboard: (period, requested) => {
+        const limit = requested ?? DEFAULT_LEADERBOARD
+        return cache.getOrSet(
+          leaderboardKey(period, limit),
+          Effect.gen(function* () {
+            const from = yield* periodStart(period)
+            const rows = yield* db.guard(statements.leaderboard(from, limit))
+            return {
+              period,
+              from: from === null ? null : DateTime.unsafeFromDate(from),
+              entries: rows.map((row, i) => ({ rank: i + 1, userId: row.userId as UserId, consumed: row.consumed }))
+            }
+          }),
+          { kind: "leaderboard", schema: Leaderboard, tags: [LEADERBOARD_TAG] }
+        )
+      }
     })
   })
 )

@@ -12,7 +12,8 @@ import { EnergyLive } from "../../../src/services/energy/live.js"
 import type { WriteResult } from "../../../src/services/energy/schema.js"
 import { EventStore } from "../../../src/services/events/EventStore.js"
 import type { UserId } from "../../../src/services/guardian/schema.js"
-import { backendsUnderTest } from "../../support/backends.js"
+import { backendsUnderTest, runToken } from "../../support/backends.js"
+import { cacheLayer } from "../../support/cache.js"
 import { testDatabaseUrl } from "../../support/database.js"
 import { ADMIN_ACTOR, allTransactions, energyLayer, expectLedgerConsistent, foldedLedger, key, openAccount, runnerPortEnv, userIds } from "../../support/energy.js"
 import { eventStoreLayer, type TestEventStoreServices } from "../../support/events.js"
@@ -127,11 +128,13 @@ const storedBalance = (userId: UserId) =>
 const twoRuntimes = (cluster: "runners" | "each owns every account") =>
   Effect.gen(function* () {
     const databaseUrl = yield* testDatabaseUrl
+    const cachePrefix = `luna_t_${runToken()}:`
     const runtime = () =>
       Effect.flatMap(runnerPortEnv, (env) =>
         Layer.build(
           EnergyLive.pipe(
-            Layer.provideMerge(cluster === "runners" ? ClusterLive : ClusterSingleProcess),
+            // Both runtimes share one Redis prefix: a write on one drops the other's cached reads.
+            Layer.provideMerge(Layer.merge(cluster === "runners" ? ClusterLive : ClusterSingleProcess, cacheLayer("real", { prefix: cachePrefix }))),
             Layer.provideMerge(eventStoreLayer("real", { databaseUrl, env }))
           )
         ))
@@ -169,4 +172,25 @@ describe.skipIf(real.skip)("energy over two runtimes sharing one Postgres", () =
         })
       ), 120_000)
   }
+
+  it.live("a write through one runtime drops the other's cached reads (one Redis between them)", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const runtimes = yield* twoRuntimes("runners")
+        const u = user()
+        yield* on(runtimes, 0)(fundedAccount(u, 100))
+        const newest = on(runtimes, 1)(Effect.map(Effect.flatMap(Energy, (energy) => energy.transactions(u, {})), (page) => page.transactions[0]!.transactionId))
+        const cachedNewest = yield* newest
+        expect(yield* newest).toBe(cachedNewest) // now in runtime 1's memory
+        for (const writer of [0, 1] as const) {
+          const charge = yield* on(runtimes, writer)(Effect.flatMap(Energy, (energy) =>
+            energy.consume(u, { action: "coach_message", idempotencyKey: key() }, ADMIN_ACTOR)))
+          // The bus carries the drop to the other runtime's memory within milliseconds.
+          yield* newest.pipe(
+            Effect.filterOrFail((id) => id === charge.transaction.transactionId, () => "stale"),
+            Effect.retry(Schedule.spaced("10 millis").pipe(Schedule.upTo("2 seconds")))
+          )
+        }
+      })
+    ), 120_000)
 })

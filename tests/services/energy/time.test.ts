@@ -9,7 +9,8 @@ import { DateTime, Effect, Exit, Layer, TestClock, TestContext } from "effect"
 import { ClusterSingleProcess } from "../../../src/services/cluster/live.js"
 import { Energy } from "../../../src/services/energy/Energy.js"
 import { makeEnergyLayer } from "../../../src/services/energy/live.js"
-import { backendsUnderTest } from "../../support/backends.js"
+import { type BackendName, backendsUnderTest } from "../../support/backends.js"
+import { cacheLayer } from "../../support/cache.js"
 import { ADMIN_ACTOR, allTransactions, expectLedgerConsistent, key, openAccount, userIds } from "../../support/energy.js"
 import { eventStoreLayer } from "../../support/events.js"
 
@@ -18,9 +19,11 @@ const backends = await backendsUnderTest()
 const HOUR = 3_600_000
 
 /** Runs `self` with the ledger built under the TestClock (which starts at 0); its sweeper looks every 100 ms. */
-const onTestClock = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+const onTestClock = (backend: BackendName) => <A, E, R>(self: Effect.Effect<A, E, R>) =>
   self.pipe(
-    Effect.provide(makeEnergyLayer({ expirySweepInterval: "100 millis" }).pipe(Layer.provideMerge(ClusterSingleProcess))),
+    Effect.provide(
+      makeEnergyLayer({ expirySweepInterval: "100 millis" }).pipe(Layer.provideMerge(Layer.merge(ClusterSingleProcess, cacheLayer(backend))))
+    ),
     Effect.provide(TestContext.TestContext)
   )
 
@@ -36,7 +39,7 @@ for (const backend of backends) {
       const user = userIds()
 
       it.effect("the free plan regains 5 per hour up to its cap; reads show it, the next write records it", () =>
-        onTestClock(Effect.gen(function* () {
+        onTestClock(backend.name)(Effect.gen(function* () {
           const energy = yield* Energy
           const u = user()
           yield* openAccount(u)
@@ -67,7 +70,7 @@ for (const backend of backends) {
         })))
 
       it.effect("pack and unlimited plans never regenerate", () =>
-        onTestClock(Effect.gen(function* () {
+        onTestClock(backend.name)(Effect.gen(function* () {
           const energy = yield* Energy
           const u = user()
           yield* openAccount(u, "pack")
@@ -78,7 +81,7 @@ for (const backend of backends) {
         })))
 
       it.effect("a reservation left unresolved lapses at its expiry: its energy is available again, and it cannot be committed", () =>
-        onTestClock(Effect.gen(function* () {
+        onTestClock(backend.name)(Effect.gen(function* () {
           const energy = yield* Energy
           const u = user()
           yield* openAccount(u)
@@ -104,7 +107,7 @@ for (const backend of backends) {
         })))
 
       it.effect("a lapsed reservation is recorded as released by itself, without another request", () =>
-        onTestClock(Effect.gen(function* () {
+        onTestClock(backend.name)(Effect.gen(function* () {
           const energy = yield* Energy
           const u = user()
           yield* openAccount(u)
@@ -122,7 +125,7 @@ for (const backend of backends) {
         })))
 
       it.effect("a reservation committed before its expiry stays committed", () =>
-        onTestClock(Effect.gen(function* () {
+        onTestClock(backend.name)(Effect.gen(function* () {
           const energy = yield* Energy
           const u = user()
           yield* openAccount(u)
