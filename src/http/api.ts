@@ -3,6 +3,7 @@
  */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { PACKAGE } from "../package-info.js"
+import { CacheApi } from "./cache.js"
 import { EnergyAdminApi, EnergyApi } from "./energy.js"
 import { EventsApi } from "./events.js"
 import { KeySelfApi, KeysApi } from "./keys.js"
@@ -16,6 +17,7 @@ export class LunaApi extends HttpApi.make("luna-hub")
   .add(KeySelfApi)
   .add(EnergyApi)
   .add(EnergyAdminApi)
+  .add(CacheApi)
   .annotateContext(
     OpenApi.annotations({
       title: "Luna Hub",

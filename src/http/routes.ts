@@ -9,6 +9,7 @@ import { RpcRoutes } from "../rpc/server.js"
 import { PrometheusMetrics } from "../services/monitoring/prometheus.js"
 import { LunaApi } from "./api.js"
 import { AuthenticationLive } from "./authentication.js"
+import { CacheHttpLive } from "./cache-handlers.js"
 import { EnergyAdminHttpLive, EnergyHttpLive } from "./energy-handlers.js"
 import { EventsHttpLive } from "./events-handlers.js"
 import { KeySelfHttpLive, KeysHttpLive } from "./keys-handlers.js"
@@ -20,7 +21,7 @@ export const OPENAPI_PATH = "/openapi.json"
 export const DOCS_PATH = "/docs"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(LunaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
+  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive, CacheHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: LunaApi, path: DOCS_PATH })

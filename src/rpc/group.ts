@@ -1,8 +1,9 @@
 /** Every RPC group the Hub serves, merged: what the server mounts and the client speaks. */
+import { CacheRpcs } from "./cache.js"
 import { EnergyRpcs } from "./energy.js"
 import { EventsRpcs } from "./events.js"
 import { KeySelfRpcs, KeysRpcs } from "./keys.js"
 import { MonitoringRpcs } from "./monitoring.js"
 
-export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs)
+export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs, CacheRpcs)
 export type HubRpcs = typeof HubRpcs

@@ -5,6 +5,7 @@ import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Layer } from "effect"
 import { HubRpcs } from "./group.js"
 import { RpcAuthenticationLive } from "./authentication.js"
+import { CacheRpcLive } from "./cache-handlers.js"
 import { EnergyRpcLive } from "./energy-handlers.js"
 import { EventsRpcLive } from "./events-handlers.js"
 import { KeySelfRpcLive, KeysRpcLive } from "./keys-handlers.js"
@@ -13,7 +14,7 @@ import { MonitoringRpcLive } from "./monitoring-handlers.js"
 export const RPC_HTTP_PATH = "/rpc"
 export const RPC_WS_PATH = "/rpc/ws"
 
-const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, RpcAuthenticationLive)
+const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RpcAuthenticationLive)
 
 export const RpcRoutes = Layer.mergeAll(
   RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(

@@ -59,7 +59,10 @@ const adminEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "admin")
 const serviceEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "service")
 const userEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "user")
 const sharedEndpoints = protectedEndpoints.filter((e) => policyOf(e) === "authenticated")
-const namesUser = (endpoint: Endpoint) => endpoint.path.includes(":userId")
+/** The parameter the middleware checks a user token against. */
+const namesUserId = (endpoint: Endpoint) => endpoint.path.includes(":userId")
+/** Any path about one user, however it spells the parameter (`/monitoring/cache/invalidate/:user_id` keeps SPEC's). */
+const namesUser = (endpoint: Endpoint) => namesUserId(endpoint) || endpoint.path.includes(":user_id")
 
 /** Valid values for path parameters, by name; `userId` is the user the request is about. */
 const samplePathValue = (name: string, userId: string): string => {
@@ -74,6 +77,7 @@ const samplePathValue = (name: string, userId: string): string => {
     case "streamId":
       return "account:u-1"
     case "userId":
+    case "user_id":
       return userId
     default:
       throw new Error(`no sample value for the path parameter :${name}: add one to the access matrix`)
@@ -169,10 +173,10 @@ for (const backend of backends) {
         for (const key of PUBLIC_ENDPOINTS) expect(keys.has(key), `${key} is in PUBLIC_ENDPOINTS but not an endpoint`).toBe(true)
       })
 
-      it("every user-policy endpoint names :userId, and a path naming :userId is never open to every key or token", () => {
+      it("every user-policy endpoint names :userId, and a path naming a user (:userId, :user_id) is never open to every key or token", () => {
         // The IDOR matrix below covers the user routes; service and admin ones refuse user tokens outright.
         for (const endpoint of userEndpoints) {
-          expect(namesUser(endpoint), `${endpoint.key} has the user policy but names no :userId`).toBe(true)
+          expect(namesUserId(endpoint), `${endpoint.key} has the user policy but names no :userId`).toBe(true)
         }
         for (const endpoint of endpoints.filter(namesUser)) {
           expect(["user", "service", "admin"], `${endpoint.key} names a user but its policy is ${policyOf(endpoint)}`).toContain(policyOf(endpoint))
