@@ -1,7 +1,8 @@
 /**
  * The cache through the HTTP door (`/monitoring/cache`): health with its tiers per backend, the
- * stats counters, invalidating a user (entries seeded through the Hub's own `Cache`, since no door
- * reads through the cache yet), bad input, who may call, and the OpenAPI document.
+ * stats counters, invalidating a user (entries seeded through the Hub's own `Cache`, so the counts
+ * are exact), the metrics of energy reads going through it, bad input, who may call, and the
+ * OpenAPI document.
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Option, Schema } from "effect"
@@ -212,6 +213,24 @@ for (const backend of backends) {
             expect(errorOf(none).reason).toBe("missing")
             expect(none.headers.get("www-authenticate"), label).toBe("Bearer realm=\"luna-hub\"")
           }
+        }))
+
+      it.effect("/metrics shows hits by tier and kind, misses and the hit rate after energy reads went through the cache", () =>
+        Effect.gen(function* () {
+          const u = user()
+          expect((yield* call(`/energy/${u}/account`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(200)
+          ok(yield* call(`/energy/${u}/transactions`)) // a miss
+          ok(yield* call(`/energy/${u}/transactions`)) // a memory hit
+          yield* statsOf // publishes the gauges now rather than at the next 5 s tick
+          const text = (yield* call("/metrics")).text
+          const value = (pattern: RegExp) => Number(text.match(pattern)?.[1] ?? Number.NaN)
+          expect(value(/^phoenix_cache_hits_total\{(?=[^}]*kind="transactions")(?=[^}]*tier="l1")[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(1)
+          expect(value(/^phoenix_cache_misses_total\{[^}]*kind="transactions"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(1)
+          const rate = value(/^phoenix_redis_hit_rate_pct(?:\{[^}]*\})? ([\d.]+)/m)
+          expect(rate).toBeGreaterThan(0)
+          expect(rate).toBeLessThanOrEqual(100)
+          expect(value(/^phoenix_cache_l1_entries(?:\{[^}]*\})? (\d+)/m)).toBeGreaterThanOrEqual(1)
+          if (backend.name === "real") expect(value(/^phoenix_redis_latency_ms(?:\{[^}]*\})? ([\d.]+)/m)).toBeGreaterThan(0)
         }))
 
       it.effect("/openapi.json lists the three endpoints under the Cache tag with their success bodies and errors", () =>

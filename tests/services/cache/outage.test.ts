@@ -72,4 +72,31 @@ describe.skipIf(!realAvailable)("Cache when Redis goes away", () => {
       yield* eventually(Effect.filterOrFail(other!.getOrSet("stats:u1", load, options), (v) => v.n === 2, () => "stale"), "2 seconds")
       yield* eventually(Effect.filterOrFail(cut!.health, (h) => h.bus.connected, () => "bus not back"), "5 seconds")
     }))
+
+  it.scopedLive("a hung Redis costs a request at most the cache's hard timeout, then none", () =>
+    Effect.gen(function*() {
+      const proxy = yield* redisProxy()
+      const l2TimeoutMs = 150
+      const [cache] = yield* makeTestCaches("real", "memory + store", {
+        tuning: { l2TimeoutMs, probeIntervalMs: 100 },
+        // The store's own timeout is far longer: the cache's must be what cuts the wait.
+        redis: { url: proxy.url, env: { REDIS_TIMEOUT: "5" }, tuning: { reconnectMaxMs: 100 } }
+      })
+      yield* cache!.getOrSet("warm", Effect.succeed({ id: "w", n: 0 }), options)
+      yield* proxy.freeze // bytes held back, sockets open: Redis answers nothing
+      const timed = (key: string) =>
+        Effect.gen(function*() {
+          const started = Date.now()
+          const value = yield* cache!.getOrSet(key, Effect.succeed({ id: key, n: 1 }), options)
+          return { value, elapsedMs: Date.now() - started }
+        })
+      const first = yield* timed("after-freeze")
+      expect(first.value.n).toBe(1)
+      expect(first.elapsedMs).toBeLessThan(l2TimeoutMs + 250)
+      const next = yield* timed("while-frozen")
+      expect(next.elapsedMs).toBeLessThan(50) // memory only now: Redis is not asked
+      expect((yield* cache!.health).status).toBe("degraded")
+      yield* proxy.restore
+      yield* eventually(Effect.filterOrFail(cache!.health, (h) => h.status === "healthy", () => "still degraded"), "10 seconds")
+    }))
 })
