@@ -23,7 +23,12 @@ describe("config", () => {
         ttlUserEnergySeconds: 300,
         ttlTransactionsSeconds: 600,
         ttlUserStatsSeconds: 900,
-        ttlLeaderboardSeconds: 1800
+        ttlLeaderboardSeconds: 1800,
+        l1MaxEntries: 10_000,
+        l1MaxBytes: 64 * 1024 * 1024,
+        l1TtlSeconds: 5,
+        graceSeconds: 300,
+        l2TimeoutMs: 100
       })
       expect(s.rateLimit).toMatchObject({ enabled: true, failOpen: true })
       expect(s.gdpr).toMatchObject({ enabled: true, retentionDays: 365 })

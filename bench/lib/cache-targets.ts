@@ -27,6 +27,8 @@ export const VALUE_KIND: CacheKind = "user_stats";
 export const TTL_MS = 60_000;
 export const GRACE_MS = 300_000;
 export const LOCK_MS = 5_000;
+/** CACHE_REDIS_TIMEOUT_MS's default. */
+export const HUB_REDIS_TIMEOUT_MS = 100;
 
 export type HubCache = Cache["Type"];
 
@@ -42,7 +44,6 @@ export const hubTuning = (bounds: MemoryBounds): CacheTuning => ({
   l1TtlMs: 5_000,
   soleInstance: false,
   graceMs: GRACE_MS,
-  l2TimeoutMs: 100,
   lockMs: LOCK_MS,
   probeIntervalMs: 1_000,
 });
@@ -55,7 +56,8 @@ const BUS_WAIT_MS = 3_000;
  */
 export const makeHubCache = (redis: HubSettings["redis"], bounds: MemoryBounds): Effect.Effect<HubCache, Error, Scope.Scope> =>
   Effect.gen(function* () {
-    const store = yield* makeLiveRedisStore(redis);
+    // As CacheLive builds it: the cache's own connections, with the cache's Redis timeout.
+    const store = yield* makeLiveRedisStore({ ...redis, timeoutMs: HUB_REDIS_TIMEOUT_MS }, { breaker: { name: "redis-cache" } });
     const cache = yield* makeCache(hubTuning(bounds), Option.some(store));
     const started = performance.now();
     for (;;) {

@@ -222,12 +222,11 @@ const metricsFor = (method: string, route: string, status: number): RouteMetrics
   let found = routeMetrics.get(key)
   if (found === undefined) {
     const tags = { method, route, status: String(status) }
-    found = { duration: Metric.taggedWithLabels(httpRequestDurationMs, labels(tags)), count: Metric.taggedWithLabels(httpRequests, labels(tags)) }
+    found = { duration: httpRequestDurationMs(tags), count: httpRequests(tags) }
     routeMetrics.set(key, found)
   }
   return found
 }
-const labels = (tags: Record<string, string>) => Object.entries(tags).map(([k, v]) => MetricLabel.make(k, v))
 
 const NO_EXTRA_TAGS: ReadonlyArray<MetricLabel.MetricLabel> = []
 

@@ -19,7 +19,6 @@ export const testCacheTuning = (overrides: Partial<CacheTuning> = {}): CacheTuni
   maxBytes: 1024 * 1024,
   l1TtlMs: 5_000,
   graceMs: 30_000,
-  l2TimeoutMs: 1_000,
   lockMs: 2_000,
   probeIntervalMs: 1_000,
   soleInstance: true,
@@ -35,6 +34,8 @@ export const captureLogs = () => {
 }
 
 export interface TestCachesOptions {
+  /** The timeout of the caches' Redis calls (the real backend builds their stores with it, as `CacheLive` does). */
+  readonly l2TimeoutMs?: number
   readonly count?: number
   readonly tuning?: Partial<CacheTuning>
   /** Real backend: connect through this URL (a proxy) instead of TEST_REDIS_URL. */
@@ -62,7 +63,8 @@ export const makeTestCaches = (backend: BackendName, setup: CacheSetup, options:
     for (let i = 0; i < count; i++) {
       if (setup === "memory only") stores.push(Option.none())
       else {
-        const store = shared?.store ?? (yield* makeTestRedis("real", { prefix, ...options.redis })).store
+        const env = { REDIS_TIMEOUT: String((options.l2TimeoutMs ?? 1_000) / 1000), ...options.redis?.env }
+        const store = shared?.store ?? (yield* makeTestRedis("real", { prefix, ...options.redis, env })).store
         stores.push(Option.some(options.wrapStore?.(i, store) ?? store))
       }
     }
@@ -88,7 +90,8 @@ export const cacheLayer = (backend: BackendName, options: { readonly prefix?: st
       Cache,
       Effect.gen(function*() {
         const settings = yield* HubConfig
-        const { store } = yield* makeTestRedis("real", options.prefix === undefined ? {} : { prefix: options.prefix })
+        const env = { REDIS_TIMEOUT: String(settings.cache.l2TimeoutMs / 1000) }
+        const { store } = yield* makeTestRedis("real", options.prefix === undefined ? { env } : { prefix: options.prefix, env })
         return yield* makeCache(cacheTuning(settings), Option.some(store))
       })
     )

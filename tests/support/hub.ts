@@ -11,7 +11,7 @@ import { jsonLogger } from "../../src/services/logging/logger.js"
 import { awaitMigrated } from "../../src/services/database/live.js"
 import { ApiKeys } from "../../src/services/keys/ApiKeys.js"
 import { TEST_ADMIN_KEY } from "./auth.js"
-import type { BackendName } from "./backends.js"
+import { type BackendName, runToken, TEST_REDIS_URL } from "./backends.js"
 import { databaseLayer, eventually, tcpProxy, type TcpProxy } from "./database.js"
 import { runnerPortEnv } from "./energy.js"
 import { redisLayer } from "./redis.js"
@@ -50,13 +50,16 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
         : undefined
       // Over Postgres each Hub is a cluster runner listening on a port of its own.
       const runner = yield* runnerPortEnv
+      // Real: the Hub's settings name the suite's Redis prefix too (the cache opens its own connections from them).
+      const redisPrefix = `luna_t_${runToken()}:`
+      const redisEnv = backend === "real" ? { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : {}
       const database = databaseLayer(backend, {
-        env: { PORT: "0", HOST: "127.0.0.1", ...runner, ...options.env },
+        env: { PORT: "0", HOST: "127.0.0.1", ...runner, ...redisEnv, ...options.env },
         layer: route === undefined ? {} : { route },
         logger
       })
       // The database layer's settings win: they carry PORT/HOST and the test's env.
-      const infrastructure = Layer.merge(redisLayer(backend, { logger }), database)
+      const infrastructure = Layer.merge(redisLayer(backend, { logger, prefix: redisPrefix }), database)
       const hub = makeHub(infrastructure, options.routes ?? Layer.empty)
       const testHub = Layer.effect(
         TestHub,

@@ -15,7 +15,10 @@ import type { CacheHealth, CacheInvalidated, CacheKind, CacheStats } from "./sch
 export interface CacheEntryOptions<A, I> {
   readonly kind: CacheKind
   readonly schema: Schema.Schema<A, I>
-  /** Tags the entry belongs to; invalidating one removes it. The same key must always carry the same tags. */
+  /**
+   * Tags the entry belongs to; invalidating one removes it. The same key must always carry the same
+   * tags, and a tag never starts with `#` (the cache's own per-key tags do).
+   */
   readonly tags?: ReadonlyArray<string>
 }
 

@@ -13,25 +13,26 @@
  *   in-flight loads it concerns (not kept in memory, not written to Redis), and generations are
  *   read before the loader runs, so a value loaded before a move is already invalid in Redis.
  *   Invalidations not yet in Redis are "pending": Redis entries under a pending tag are not trusted.
- * - **Stampedes**: concurrent misses of a key share one load per process (`inflight`); across
- *   instances the loader runs under a short Redis lock (SET NX PX) while the others poll Redis
- *   for the value it writes.
- * - **Redis down**: every Redis call has a hard timeout; the first failure switches to memory only
- *   (one log line), invalidations made meanwhile are kept (bounded) and replayed when a probe finds
- *   Redis again (one log line), then memory is cleared, since bus messages may have been missed.
+ * - **Stampedes**: concurrent misses of a key share one load per process (`inflight`: the first
+ *   caller loads, in its own fiber, the others wait for it); across instances the loader runs under
+ *   a short Redis lock (SET NX PX) while the others poll Redis for the value it writes.
+ * - **Redis down**: every Redis call has a hard timeout (the store's, which `CacheLive` sets to the
+ *   cache's); three failures in a row switch to memory only (one log line), invalidations made
+ *   meanwhile are kept (bounded) and replayed when a probe finds Redis again (one log line), then
+ *   memory is cleared, since bus messages may have been missed.
  * - **Stale on error**: an entry is kept for `graceMs` past its TTL and answers when the loader fails.
  * - Invalidations are group-committed: callers that invalidate while a flush is in flight share the
  *   next one (one script and one publish for all of them).
  */
 import { randomUUID } from "node:crypto"
-import { Chunk, Deferred, Duration, Effect, Either, type Exit, FiberId, Layer, Option, Runtime, Schedule, Schema, Scope, Stream } from "effect"
+import { Cause, Chunk, Deferred, Duration, Effect, Either, type Exit, FiberId, Layer, Option, Runtime, Schedule, Schema, Scope, Stream } from "effect"
+import type { ParseError } from "effect/ParseResult"
 import { HubConfig, type HubSettings } from "../../config.js"
-import { withTimeout } from "../../resilience/index.js"
 import { onRealTime } from "../cluster/real-time.js"
 import type { ServiceUnavailable } from "../common/errors.js"
 import { globMatcher } from "../redis/glob.js"
 import type { RedisStoreService } from "../redis/memory.js"
-import { RedisStore } from "../redis/RedisStore.js"
+import { makeLiveRedisStore } from "../redis/live.js"
 import { type BusMessage, busMessage, parseBusMessage } from "./bus.js"
 import { Cache, type CacheEntryOptions, type InvalidationOutcome, userTag } from "./Cache.js"
 import { MemoryTier } from "./memory-tier.js"
@@ -53,8 +54,6 @@ export interface CacheTuning {
   readonly soleInstance: boolean
   /** How long past its TTL an entry may answer when the loader fails. */
   readonly graceMs: number
-  /** Hard timeout of each Redis call. */
-  readonly l2TimeoutMs: number
   /** Life of a stampede lock, and the longest another instance waits for its value. */
   readonly lockMs: number
   /** While Redis is down, how often it is probed. */
@@ -73,17 +72,18 @@ const MISSED_LIMIT = 10_000
 const BUMP_CHUNK = 100
 /** Keys per DEL. */
 const DELETE_CHUNK = 500
-/** A pattern scan walks the whole keyspace: it gets this many single-call budgets. */
-const SCAN_TIMEOUT_FACTOR = 50
+/** Redis failures in a row that switch the cache to memory only. */
+const DEGRADE_AFTER_FAILURES = 3
 const METRICS_INTERVAL = Duration.seconds(5)
 /** Generation keys outlive the longest-lived entry by this much. */
 const TAG_TTL_MARGIN_MS = 60_000
 
-/** The implicit tag of every entry's own key (not a user tag: `#` cannot start one we build). */
+/** The implicit tag of every entry's own key (callers' tags never start with `#`, see `CacheEntryOptions`). */
 const keyTag = (key: string): string => `#${key}`
 
 interface Flight {
-  readonly deferred: Deferred.Deferred<unknown, unknown>
+  /** Made when a second caller arrives: the first one's outcome, for the others. */
+  deferred: Deferred.Deferred<unknown, unknown> | undefined
   readonly tags: ReadonlyArray<string>
   /** An invalidation touched the key while loading: do not keep what was loaded. */
   dirty: boolean
@@ -144,31 +144,33 @@ export const makeCache = (
       return log(Effect.logWarning("Redis unavailable, using fallback cache"))
     })
 
-    /** A Redis call with its hard timeout; a failure switches to memory only and answers None. */
-    const l2Call = <A>(operation: string, call: (tier: RedisTier) => Effect.Effect<A, ServiceUnavailable>, timeoutMs = tuning.l2TimeoutMs) =>
+    let failuresInARow = 0
+
+    /**
+     * A Redis call (bounded by the store's timeout, which `CacheLive` sets to the cache's); a
+     * failure answers None, and `DEGRADE_AFTER_FAILURES` in a row switch to memory only (one slow
+     * call on a busy process is a miss, not an outage).
+     */
+    const l2Call = <A>(call: (tier: RedisTier) => Effect.Effect<A, ServiceUnavailable>) =>
       Effect.suspend((): Effect.Effect<Option.Option<A>> => {
         if (redis === undefined) return Effect.succeedNone
         const started = performance.now()
-        return call(redis).pipe(
-          withTimeout(`cache.${operation}`, Duration.millis(timeoutMs)),
-          // Redis time is real time, whatever clock the caller runs on (a test's TestClock).
-          onRealTime,
-          Effect.matchEffect({
-            onFailure: () => {
-              counters.l2Errors++
-              return Effect.as(markDegraded, Option.none())
-            },
-            onSuccess: (value) => {
-              counters.l2Latency.add(performance.now() - started)
-              return Effect.succeed(Option.some(value))
-            }
-          })
-        )
+        return Effect.matchEffect(call(redis), {
+          onFailure: () => {
+            counters.l2Errors++
+            return ++failuresInARow >= DEGRADE_AFTER_FAILURES ? Effect.as(markDegraded, Option.none()) : Effect.succeedNone
+          },
+          onSuccess: (value) => {
+            failuresInARow = 0
+            counters.l2Latency.add(performance.now() - started)
+            return Effect.succeed(Option.some(value))
+          }
+        })
       })
 
     /** As `l2Call`, but skipped (None) while degraded: memory only until the probe finds Redis. */
-    const l2 = <A>(operation: string, call: (tier: RedisTier) => Effect.Effect<A, ServiceUnavailable>, timeoutMs?: number) =>
-      degraded ? Effect.succeedNone : l2Call(operation, call, timeoutMs)
+    const l2 = <A>(call: (tier: RedisTier) => Effect.Effect<A, ServiceUnavailable>) =>
+      degraded ? Effect.succeedNone : l2Call(call)
 
     const anyPending = (tags: ReadonlyArray<string>) => pending.size > 0 && tags.some((tag) => pending.has(tag))
 
@@ -208,7 +210,7 @@ export const makeCache = (
 
     /** Deletes matching entries in Redis, moving each one's key generation first. */
     const dropPatternInRedis = (pattern: string) =>
-      l2Call("scan", (tier) =>
+      l2Call((tier) =>
         tier.scanKeys(pattern).pipe(
           Stream.grouped(DELETE_CHUNK),
           Stream.mapEffect((chunk) => {
@@ -216,7 +218,7 @@ export const makeCache = (
             return Effect.zipRight(tier.bump(keys.map(keyTag), tagTtlMs), tier.remove(keys))
           }),
           Stream.runSum
-        ), tuning.l2TimeoutMs * SCAN_TIMEOUT_FACTOR)
+        ))
 
     const inChunks = <A>(items: ReadonlyArray<A>, size: number) =>
       Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
@@ -232,10 +234,10 @@ export const makeCache = (
           const keys = Array.from(changes.keys)
           const generationTags = [...changes.tags, ...keys.map(keyTag)]
           for (const tags of inChunks(generationTags, BUMP_CHUNK)) {
-            if (Option.isNone(yield* l2Call("bump", (tier) => tier.bump(tags, tagTtlMs)))) return false
+            if (Option.isNone(yield* l2Call((tier) => tier.bump(tags, tagTtlMs)))) return false
           }
           for (const chunk of inChunks(keys, DELETE_CHUNK)) {
-            if (Option.isNone(yield* l2Call("delete", (tier) => tier.remove(chunk)))) return false
+            if (Option.isNone(yield* l2Call((tier) => tier.remove(chunk)))) return false
           }
           for (const pattern of changes.patterns) {
             if (Option.isNone(yield* dropPatternInRedis(pattern))) return false
@@ -244,7 +246,7 @@ export const makeCache = (
           if (keys.length > 0) message.k = keys
           if (changes.patterns.size > 0) message.p = Array.from(changes.patterns)
         }
-        return Option.isSome(yield* l2Call("publish", (tier) => tier.publish(busMessage(message))))
+        return Option.isSome(yield* l2Call((tier) => tier.publish(busMessage(message))))
       })
 
     let queued: Batch | undefined
@@ -311,17 +313,17 @@ export const makeCache = (
     /** The Redis entry's value if its generations are current and it is within its stale time. */
     const usable = <A, I>(envelope: Envelope, tags: ReadonlyArray<string>, generations: ReadonlyArray<string>, schema: Schema.Schema<A, I>, at: number): Usable<A> | undefined => {
       if (at >= envelope.s || !generationsMatch(envelope, tags, generations)) return undefined
-      const decoded = Schema.decodeUnknownEither(schema)(envelope.v)
+      const decoded = decoderOf(schema)(envelope.v)
       if (Either.isLeft(decoded)) return undefined // another version's shape: a miss, not an error
       return { fresh: at < envelope.f, value: decoded.right, envelope }
     }
 
-    const keepInMemory = (key: string, value: unknown, valueJson: string, tags: ReadonlyArray<string>, freshUntil: number, staleUntil: number, at: number) =>
+    const keepInMemory = (key: string, value: unknown, encoded: unknown, bytes: number, tags: ReadonlyArray<string>, freshUntil: number, staleUntil: number, at: number) =>
       l1.put({
         key,
         value,
-        encoded: valueJson,
-        bytes: Buffer.byteLength(valueJson),
+        encoded,
+        bytes,
         freshUntil: Math.min(freshUntil, at + l1TtlMs),
         staleUntil,
         tags
@@ -338,10 +340,11 @@ export const makeCache = (
 
         if (redis !== undefined && !degraded && !anyPending(tags)) {
           counters.l2Lookups++
-          const deadline = now() + tuning.lockMs
+          // Polling runs on real time (Redis time), whatever clock the cache reads entries' ages on.
+          const deadline = performance.now() + tuning.lockMs
           let pollMs = POLL_MIN_MS
           while (true) {
-            const read = yield* l2("read", (tier) => tier.read(key, generationTags))
+            const read = yield* l2((tier) => tier.read(key, generationTags))
             if (Option.isNone(read)) {
               generations = undefined
               break
@@ -352,7 +355,7 @@ export const makeCache = (
               : undefined
             if (found?.fresh === true) {
               if (!flight.dirty && !anyPending(tags)) {
-                keepInMemory(key, found.value, JSON.stringify(found.envelope.v), tags, found.envelope.f, found.envelope.s, now())
+                keepInMemory(key, found.value, found.envelope.v, found.envelope.bytes, tags, found.envelope.f, found.envelope.s, now())
               }
               counters.l2Hit(kind)
               return found.value
@@ -360,29 +363,47 @@ export const makeCache = (
             if (found !== undefined) staleInRedis = found
             if (!read.value.locked) {
               const token = `${instanceId}:${++lockCounter}`
-              const locked = yield* l2("lock", (tier) => tier.tryLock(key, token, tuning.lockMs))
+              const locked = yield* l2((tier) => tier.tryLock(key, token, tuning.lockMs))
               if (Option.isNone(locked)) break // Redis went away: load without it
               if (locked.value) {
                 lockToken = token
                 break
               }
             }
-            if (now() >= deadline) break // the holder is too slow: load here too
+            if (performance.now() >= deadline) break // the holder is too slow: load here too
             yield* onRealTime(Effect.sleep(Duration.millis(pollMs)))
             pollMs = Math.min(pollMs * 2, POLL_MAX_MS)
           }
         }
 
         counters.miss(kind)
+        const loaded = loadAndKeep(key, loader, options, flight, generations, staleInRedis)
+        if (lockToken === undefined) return yield* loaded
+        // Released however the load ends (the caller interrupted too), and even when Redis just went
+        // away: a lock left behind makes the other instances wait it out.
+        const token = lockToken
+        return yield* Effect.ensuring(loaded, Effect.ignore(l2Call((tier) => tier.unlock(key, token))))
+      })
+
+    /** Runs the loader and keeps its value (memory, and Redis when `generations` were read before it). */
+    const loadAndKeep = <A, I, E, R>(
+      key: string,
+      loader: Effect.Effect<A, E, R>,
+      options: CacheEntryOptions<A, I>,
+      flight: Flight,
+      generations: ReadonlyArray<string> | undefined,
+      staleInRedis: Usable<A> | undefined
+    ) =>
+      Effect.gen(function*() {
+        const tags = flight.tags
+        const kind = options.kind
         counters.loaderCalls++
         const started = performance.now()
         const result = yield* Effect.either(loader)
         counters.loaderLatency.add(performance.now() - started)
-        const unlock = lockToken === undefined ? Effect.void : Effect.asVoid(l2("unlock", (tier) => tier.unlock(key, lockToken!)))
 
         if (Either.isLeft(result)) {
           counters.loaderFailures++
-          yield* unlock
           const inMemory = l1.lookup(key, now())
           const stale = inMemory !== undefined ? (inMemory.value as A) : staleInRedis?.value
           if (stale === undefined) return yield* Effect.fail(result.left)
@@ -393,7 +414,6 @@ export const makeCache = (
         const value = result.right
         const encoded = Schema.encodeEither(options.schema)(value)
         if (Either.isLeft(encoded)) {
-          yield* unlock
           yield* log(Effect.logWarning("A loaded value does not encode with its schema; not cached").pipe(
             Effect.annotateLogs({ kind, error: encoded.left.message })
           ))
@@ -404,34 +424,35 @@ export const makeCache = (
         const freshUntil = at + tuning.ttlMs[kind]
         const staleUntil = freshUntil + tuning.graceMs
         if (!flight.dirty) {
-          keepInMemory(key, value, valueJson, tags, freshUntil, staleUntil, at)
+          keepInMemory(key, value, encoded.right, valueJson.length, tags, freshUntil, staleUntil, at)
           if (generations !== undefined && !anyPending(tags)) {
-            const envelope = envelopeJson(valueJson, kind, generationTags, generations, freshUntil, staleUntil)
-            yield* l2("write", (tier) => tier.write(key, envelope, staleUntil - at))
+            const envelope = envelopeJson(valueJson, kind, [...tags, keyTag(key)], generations, freshUntil, staleUntil)
+            yield* l2((tier) => tier.write(key, envelope, staleUntil - at))
           }
         }
-        yield* unlock
         return value
       })
 
+    /**
+     * The first caller of a missing key loads it in its own fiber (a fork per miss cost more than a
+     * Redis hit); callers arriving meanwhile wait for its outcome. If the first caller is interrupted,
+     * they start over, one of them loading.
+     */
     const load = <A, I, E, R>(key: string, loader: Effect.Effect<A, E, R>, options: CacheEntryOptions<A, I>): Effect.Effect<A, E, R> =>
       Effect.suspend(() => {
         const running = inflight.get(key)
-        if (running !== undefined) return Deferred.await(running.deferred as Deferred.Deferred<A, E>)
-        return Effect.flatMap(Effect.context<R>(), (context) => {
-          const flight: Flight = { deferred: Deferred.unsafeMake(FiberId.none), tags: options.tags ?? [], dirty: false }
-          inflight.set(key, flight)
-          const run = fill(key, loader, options, flight).pipe(
-            Effect.provide(context),
-            Effect.exit,
-            Effect.flatMap((exit) => {
-              inflight.delete(key)
-              return Deferred.done(flight.deferred, exit as Exit.Exit<unknown, unknown>)
-            })
-          )
-          // The load runs in the cache's scope: a caller giving up does not cancel it for the others.
-          return Effect.zipRight(Effect.forkIn(run, scope), Deferred.await(flight.deferred as Deferred.Deferred<A, E>))
-        })
+        if (running !== undefined) {
+          running.deferred ??= Deferred.unsafeMake(FiberId.none)
+          return Effect.catchAllCause(Deferred.await(running.deferred as Deferred.Deferred<A, E>), (cause) =>
+            Cause.isInterruptedOnly(cause) ? getOrSet(key, loader, options) : Effect.failCause(cause))
+        }
+        const flight: Flight = { deferred: undefined, tags: options.tags ?? [], dirty: false }
+        inflight.set(key, flight)
+        return Effect.onExit(fill(key, loader, options, flight), (exit) =>
+          Effect.suspend(() => {
+            inflight.delete(key)
+            return flight.deferred === undefined ? Effect.void : Deferred.done(flight.deferred, exit as Exit.Exit<unknown, unknown>)
+          }))
       })
 
     const getOrSet = <A, I, E, R>(key: string, loader: Effect.Effect<A, E, R>, options: CacheEntryOptions<A, I>): Effect.Effect<A, E, R> =>
@@ -451,18 +472,18 @@ export const makeCache = (
       Effect.gen(function*() {
         const entry = l1.lookup(key, now())
         if (entry !== undefined && now() < entry.freshUntil) {
-          // The memory tier keeps decoded values: a different schema re-decodes from the encoding.
-          const decoded = Schema.decodeUnknownEither(schema)(JSON.parse(entry.encoded))
+          // The memory tier keeps decoded values: the caller's schema decodes from the encoded form.
+          const decoded = decoderOf(schema)(entry.encoded)
           return Either.getRight(decoded)
         }
         if (redis === undefined || anyPending(entry?.tags ?? [])) return Option.none()
-        const first = yield* l2("read", (tier) => tier.read(key, [keyTag(key)]))
+        const first = yield* l2((tier) => tier.read(key, [keyTag(key)]))
         if (Option.isNone(first) || Option.isNone(first.value.envelope)) return Option.none()
         const envelope = first.value.envelope.value
         const generationTags = Object.keys(envelope.g)
         const tags = generationTags.filter((tag) => tag !== keyTag(key))
         if (anyPending(tags)) return Option.none()
-        const current = tags.length === 0 ? first : yield* l2("read", (tier) => tier.read(key, generationTags))
+        const current = tags.length === 0 ? first : yield* l2((tier) => tier.read(key, generationTags))
         if (Option.isNone(current) || Option.isNone(current.value.envelope)) return Option.none()
         const found = usable(current.value.envelope.value, generationTags, current.value.generations, schema, now())
         if (found === undefined || !found.fresh) return Option.none()
@@ -472,21 +493,22 @@ export const makeCache = (
     const set = <A, I>(key: string, value: A, options: CacheEntryOptions<A, I>): Effect.Effect<void> =>
       Effect.gen(function*() {
         const tags = options.tags ?? []
-        const valueJson = JSON.stringify(Schema.encodeSync(options.schema)(value))
+        const encoded = Schema.encodeSync(options.schema)(value)
+        const valueJson = JSON.stringify(encoded)
         const at = now()
         const freshUntil = at + tuning.ttlMs[options.kind]
         const staleUntil = freshUntil + tuning.graceMs
         // A load of this key already under way read older data: it must not overwrite this.
         dirtyFlights((k) => k === key)
-        keepInMemory(key, value, valueJson, tags, freshUntil, staleUntil, at)
+        keepInMemory(key, value, encoded, valueJson.length, tags, freshUntil, staleUntil, at)
         if (redis === undefined || degraded || anyPending(tags)) return
         const generationTags = [...tags, keyTag(key)]
-        const read = yield* l2("read", (tier) => tier.read(key, generationTags))
+        const read = yield* l2((tier) => tier.read(key, generationTags))
         if (Option.isNone(read)) return
         const envelope = envelopeJson(valueJson, options.kind, generationTags, read.value.generations, freshUntil, staleUntil)
-        yield* l2("write", (tier) => tier.write(key, envelope, staleUntil - at))
+        yield* l2((tier) => tier.write(key, envelope, staleUntil - at))
         // Other instances drop their copy and read this one from Redis.
-        yield* l2("publish", (tier) => tier.publish(busMessage({ s: instanceId, k: [key] })))
+        yield* l2((tier) => tier.publish(busMessage({ s: instanceId, k: [key] })))
       })
 
     const changesOf = (part: Partial<Pick<Changes, "tags" | "keys" | "patterns">>): Changes => ({ ...noChanges(), ...part })
@@ -507,7 +529,6 @@ export const makeCache = (
     if (Option.isSome(store)) {
       const subscriber = store.value
       const subscribe = subscriber.subscribeScoped(BUS_CHANNEL).pipe(
-        withTimeout("cache.subscribe", Duration.millis(tuning.l2TimeoutMs)),
         Effect.tap(() => Effect.sync(() => (busConnected = !degraded)))
       )
       const listen = (stream: Stream.Stream<string>) =>
@@ -523,7 +544,7 @@ export const makeCache = (
       yield* (Option.isSome(first) ? Effect.zipRight(listen(first.value), resubscribe) : resubscribe).pipe(onRealTime, Effect.forkIn(scope))
 
       const recover = Effect.gen(function*() {
-        const alive = yield* l2Call("ping", () => subscriber.ping)
+        const alive = yield* l2Call(() => subscriber.ping)
         if (Option.isNone(alive)) return
         const replay = missed
         missed = noChanges()
@@ -561,7 +582,7 @@ export const makeCache = (
     const health: Effect.Effect<CacheHealth> = Effect.gen(function*() {
       const ping = redis === undefined || degraded || Option.isNone(store)
         ? Option.none<{ readonly latencyMs: number }>()
-        : yield* l2Call("ping", () => store.value.ping)
+        : yield* l2Call(() => store.value.ping)
       const breaker = Option.isSome(store) ? yield* store.value.breaker : null
       return {
         status: degraded ? "degraded" : "healthy",
@@ -599,6 +620,17 @@ export const makeCache = (
     return service
   })
 
+/** One decoder per schema (building it per call showed in profiles). */
+const decoders = new WeakMap<object, (input: unknown) => Either.Either<unknown, ParseError>>()
+const decoderOf = <A, I>(schema: Schema.Schema<A, I>) => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    decoder = Schema.decodeUnknownEither(schema)
+    decoders.set(schema, decoder)
+  }
+  return decoder as (input: unknown) => Either.Either<A, ParseError>
+}
+
 const matchers = new Map<string, (key: string) => boolean>()
 const globMatchCached = (pattern: string) => {
   let matcher = matchers.get(pattern)
@@ -621,7 +653,6 @@ export const cacheTuning = (settings: HubSettings): CacheTuning => ({
   maxBytes: settings.cache.l1MaxBytes,
   l1TtlMs: settings.cache.l1TtlSeconds * 1000,
   graceMs: settings.cache.graceSeconds * 1000,
-  l2TimeoutMs: settings.cache.l2TimeoutMs,
   lockMs: CACHE_LOCK_MS,
   probeIntervalMs: CACHE_PROBE_INTERVAL_MS,
   // PGlite is one process's database; over Postgres other Hubs may change what is cached.
@@ -632,12 +663,23 @@ export const cacheTuning = (settings: HubSettings): CacheTuning => ({
 export const CACHE_LOCK_MS = 5_000
 export const CACHE_PROBE_INTERVAL_MS = 1_000
 
-/** Memory in front of Redis when the store is Redis; memory only over the in-memory store. */
-export const CacheLive: Layer.Layer<Cache, never, HubConfig | RedisStore> = Layer.scoped(
+/**
+ * Memory in front of Redis when `REDIS_URL` is set, memory only otherwise. The cache has its own
+ * Redis connections, whose command timeout is the cache's (`CACHE_REDIS_TIMEOUT_MS`, far shorter
+ * than other Redis users') and whose breaker is its own.
+ */
+export const CacheLive: Layer.Layer<Cache, never, HubConfig> = Layer.scoped(
   Cache,
   Effect.gen(function*() {
     const settings = yield* HubConfig
-    const store = yield* RedisStore
-    return yield* makeCache(cacheTuning(settings), store.backend === "redis" ? Option.some(store) : Option.none())
+    if (Option.isNone(settings.redis.url)) return yield* makeCache(cacheTuning(settings), Option.none())
+    const store = yield* makeLiveRedisStore(cacheRedisSettings(settings), { breaker: { name: "redis-cache" } })
+    return yield* makeCache(cacheTuning(settings), Option.some(store))
   })
 )
+
+/** The Redis settings of the cache's own connections. */
+export const cacheRedisSettings = (settings: HubSettings): HubSettings["redis"] => ({
+  ...settings.redis,
+  timeoutMs: settings.cache.l2TimeoutMs
+})

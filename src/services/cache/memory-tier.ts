@@ -1,6 +1,6 @@
 /**
  * L1: the in-process tier. A `Map` in recency order (a hit moves the entry to the end), bounded by
- * entry count and by bytes (the UTF-8 length of the encoded value), with a tag index so a tag
+ * entry count and by bytes (the length of the encoded value's JSON), with a tag index so a tag
  * invalidation touches only its entries. Synchronous and single-threaded: no locks needed.
  *
  * An entry is fresh until `freshUntil`; after that it is kept, for a stale answer when the loader
@@ -15,8 +15,8 @@ export interface MemoryEntry {
   readonly freshUntil: number
   readonly staleUntil: number
   readonly tags: ReadonlyArray<string>
-  /** The encoded value, kept so a stale L1 answer never needs encoding again. */
-  readonly encoded: string
+  /** The value as its Schema encodes it, so `get` with another schema decodes it without JSON. */
+  readonly encoded: unknown
 }
 
 export interface MemoryTierBounds {

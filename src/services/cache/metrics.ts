@@ -1,19 +1,20 @@
 /**
- * Cache metrics (exported through OpenTelemetry with the rest). Counters are tagged once per tier
- * and kind at load, so the hot path only updates them.
+ * Cache metrics (exported through OpenTelemetry with the rest). One counter per tier and kind,
+ * built at load, so a hit only updates it.
  */
 import { Metric } from "effect"
+import { counterFamily } from "../monitoring/metric-family.js"
 import { CACHE_KINDS, type CacheKind } from "./schema.js"
 
-const hits = Metric.counter("phoenix_cache_hits", { description: "Cache hits, by tier (l1, l2) and kind", incremental: true })
-const misses = Metric.counter("phoenix_cache_misses", { description: "Cache misses (the loader ran), by kind", incremental: true })
+const hits = counterFamily("phoenix_cache_hits", "Cache hits, by tier (l1, l2) and kind")
+const misses = counterFamily("phoenix_cache_misses", "Cache misses (the loader ran), by kind")
 
 const byKind = <A>(make: (kind: CacheKind) => A): Record<CacheKind, A> =>
   Object.fromEntries(CACHE_KINDS.map((kind) => [kind, make(kind)])) as Record<CacheKind, A>
 
-export const l1Hits = byKind((kind) => hits.pipe(Metric.tagged("tier", "l1"), Metric.tagged("kind", kind)))
-export const l2Hits = byKind((kind) => hits.pipe(Metric.tagged("tier", "l2"), Metric.tagged("kind", kind)))
-export const missesByKind = byKind((kind) => misses.pipe(Metric.tagged("kind", kind)))
+export const l1Hits = byKind((kind) => hits({ tier: "l1", kind }))
+export const l2Hits = byKind((kind) => hits({ tier: "l2", kind }))
+export const missesByKind = byKind((kind) => misses({ kind }))
 
 export const staleServed = Metric.counter("phoenix_cache_stale_served", {
   description: "Stale values served because the loader failed (within the grace period)",

@@ -8,7 +8,7 @@
  * it moved (its TTL is renewed on each move to `tagTtlMs` ≥ the longest entry life), so an expired
  * generation key can only make entries look invalid, never valid again.
  */
-import { Effect, Either, Option, Schema, Stream } from "effect"
+import { Effect, Option, Schema, Stream } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"
 import type { RedisStoreService } from "../redis/memory.js"
 import { defineScript, type RedisScript, replyArray, replyInteger, replyString } from "../redis/script.js"
@@ -29,17 +29,44 @@ export interface RedisRead {
   readonly generations: ReadonlyArray<string>
 }
 
-const Envelope = Schema.parseJson(Schema.Struct({
-  /** The value, encoded with the caller's Schema. */
-  v: Schema.Unknown,
-  k: CacheKind,
+/** A Redis entry: the value encoded with the caller's Schema, and what decides whether it may answer. */
+export interface Envelope {
+  readonly k: CacheKind
   /** Tag → generation when the value was loaded. */
-  g: Schema.Record({ key: Schema.String, value: Schema.String }),
-  f: Schema.Number,
-  s: Schema.Number
-}))
-export type Envelope = typeof Envelope.Type
-const decodeEnvelope = Schema.decodeUnknownEither(Envelope)
+  readonly g: Readonly<Record<string, string>>
+  /** Fresh until, stale until (the cache's clock, ms). */
+  readonly f: number
+  readonly s: number
+  /** The value, encoded with the caller's Schema (decoded with it on the way out). */
+  readonly v: unknown
+  /** Length of the stored JSON (what the memory tier counts as the entry's bytes). */
+  readonly bytes: number
+}
+
+const isRecordOfStrings = (value: unknown): value is Record<string, string> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) &&
+  Object.values(value).every((v) => typeof v === "string")
+
+/**
+ * The envelope, or None for anything else (garbage, another version's shape). Checked by hand: this
+ * runs on every Redis hit, and the value inside is decoded by its own Schema anyway.
+ */
+export const parseEnvelope = (text: string): Option.Option<Envelope> => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return Option.none()
+  }
+  if (typeof parsed !== "object" || parsed === null) return Option.none()
+  const { f, g, k, s, v } = parsed as Record<string, unknown>
+  if (typeof f !== "number" || typeof s !== "number" || !isCacheKind(k) || !isRecordOfStrings(g) || v === undefined) {
+    return Option.none()
+  }
+  return Option.some({ k, g, f, s, v, bytes: text.length })
+}
+
+const isCacheKind = Schema.is(CacheKind)
 
 /** The envelope's JSON, written by hand around the already-encoded value (no second stringify of it). */
 export const envelopeJson = (
@@ -52,7 +79,7 @@ export const envelopeJson = (
 ): string => {
   const g: Record<string, string> = {}
   tags.forEach((tag, i) => (g[tag] = generations[i] ?? "0"))
-  return `{"v":${valueJson},"k":"${kind}","g":${JSON.stringify(g)},"f":${freshUntil},"s":${staleUntil}}`
+  return `{"k":"${kind}","g":${JSON.stringify(g)},"f":${freshUntil},"s":${staleUntil},"v":${valueJson}}`
 }
 
 /** Whether the generations the entry recorded are those of now, for exactly the tags asked for. */
@@ -152,7 +179,7 @@ export const makeRedisTier = (store: RedisStoreService): RedisTier => ({
       store.runScript(readScript(tags.length), [valueKey(key), lockKey(key), ...tags.map(tagKey)], []),
       (reply): RedisRead => ({
         // A malformed envelope (garbage, or another version's shape) reads as absent.
-        envelope: reply.value === "" ? Option.none() : Either.getRight(decodeEnvelope(reply.value)),
+        envelope: reply.value === "" ? Option.none() : parseEnvelope(reply.value),
         locked: reply.locked,
         generations: reply.generations
       })

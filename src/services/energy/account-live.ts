@@ -66,7 +66,7 @@ const operationCounter = (operation: string, outcome: string) => {
   const name = `${operation}/${outcome}`
   let counter = operationCounters.get(name)
   if (counter === undefined) {
-    counter = Metric.tagged(Metric.tagged(energyOperations, "kind", operation), "outcome", outcome)
+    counter = energyOperations({ kind: operation, outcome })
     operationCounters.set(name, counter)
   }
   return counter

@@ -1,10 +1,12 @@
 /** Ledger metrics (exported through OpenTelemetry with the rest). */
 import { Metric, MetricBoundaries } from "effect"
+import { counterFamily } from "../monitoring/metric-family.js"
 
-export const energyOperations = Metric.counter("phoenix_energy_operations", {
-  description: "Energy operations, by kind (consume, refund, …) and outcome (ok, replayed, refused, error)",
-  incremental: true
-})
+/** By kind and outcome. */
+export const energyOperations = counterFamily(
+  "phoenix_energy_operations",
+  "Energy operations, by kind (consume, refund, …) and outcome (ok, replayed, refused, error)"
+)
 
 export const energyRefusedInsufficient = Metric.counter("phoenix_energy_refused_insufficient", {
   description: "Charges refused because the user's available energy did not cover them",

@@ -44,7 +44,7 @@ export const makeEventStoreLayer = (
       const appendedCounter = (type: string) => {
         let counter = appendedByType.get(type)
         if (counter === undefined) {
-          counter = Metric.tagged(eventsAppended, "type", type)
+          counter = eventsAppended({ type })
           if (appendedByType.size < MAX_CACHED_TYPE_COUNTERS) appendedByType.set(type, counter)
         }
         return counter

@@ -1,10 +1,9 @@
 /** Event store metrics (exported through OpenTelemetry with the rest). */
 import { Metric, MetricBoundaries } from "effect"
+import { counterFamily } from "../monitoring/metric-family.js"
 
-export const eventsAppended = Metric.counter("phoenix_events_appended", {
-  description: "Events appended, by event type",
-  incremental: true
-})
+/** By event type. */
+export const eventsAppended = counterFamily("phoenix_events_appended", "Events appended, by event type")
 
 export const appendDurationMs = Metric.histogram(
   "phoenix_event_append_duration_ms",

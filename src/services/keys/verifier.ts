@@ -32,7 +32,7 @@ const outcomeCounters = new Map<Outcome, Metric.Metric.Counter<number>>()
 const count = (outcome: Outcome): void => {
   let counter = outcomeCounters.get(outcome)
   if (counter === undefined) {
-    counter = Metric.tagged(keyVerifications, "outcome", outcome)
+    counter = keyVerifications({ outcome })
     outcomeCounters.set(outcome, counter)
   }
   counter.unsafeUpdate(1, [])

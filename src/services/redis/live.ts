@@ -5,11 +5,13 @@
  *   script KEYS but neither SCAN MATCH patterns (nor the keys SCAN returns) nor pub/sub channels.
  *   Keys, script KEYS, SCAN patterns (prefix glob-escaped) and channels all get `keyPrefix` here, and
  *   SCAN results are stripped of it.
- * - Every call goes through: a hard timeout (`timeoutMs`), the "redis" circuit breaker, and error
- *   mapping (see errors.ts): cannot-answer → `ServiceUnavailable` (fixed reasons, never the URL or a
+ * - Every call goes through: a hard timeout (`timeoutMs`: ioredis's `commandTimeout` for commands,
+ *   an Effect timeout for the waits that are not commands), the circuit breaker, and error mapping
+ *   (see errors.ts): cannot-answer → `ServiceUnavailable` (fixed reasons, never the URL or a
  *   password); wrong-command replies → a `RedisCommandError` defect that does not count against the
  *   breaker.
- * - Connection: `enableOfflineQueue: false` so calls fail fast while disconnected; a capped backoff
+ * - Connection: auto-pipelining (commands issued in the same tick share one socket write);
+ *   `enableOfflineQueue: false` so calls fail fast while disconnected; a capped backoff
  *   `retryStrategy` that never gives up; `socketTimeout` (2 × timeout) so a hung socket is replaced; `lazyConnect` and one connect attempt at layer build that may
  *   fail (logged) without failing the layer. Unfulfilled commands are not resent after a reconnect:
  *   the caller has already been told they failed.
@@ -23,7 +25,7 @@
  */
 import { createHash } from "node:crypto"
 import { Redis, type RedisOptions } from "ioredis"
-import { Chunk, Data, Duration, Effect, Either, Layer, Option, PubSub, Redacted, Runtime, type Scope, Stream } from "effect"
+import { Chunk, Data, Duration, Effect, Either, identity, Layer, Option, PubSub, Redacted, Runtime, type Scope, Stream } from "effect"
 import { HubConfig, type HubSettings } from "../../config.js"
 import { type BreakerOptions, makeCircuitBreaker, withTimeout } from "../../resilience/index.js"
 import type { ServiceUnavailable } from "../common/errors.js"
@@ -118,6 +120,8 @@ const connectionOptions = (settings: HubSettings["redis"], tuning: LiveTuning): 
     autoResendUnfulfilledCommands: false,
     lazyConnect: true,
     connectionName: "luna-hub",
+    // Commands issued in the same tick leave in one socket write (a write per command costs more than the command).
+    enableAutoPipelining: true,
     // `times` starts at 1; never returns a non-number, so ioredis never gives up.
     retryStrategy: (times) => Math.min(RECONNECT_BASE_MS * 2 ** Math.min(times - 1, 16), reconnectMaxMs)
   }
@@ -201,15 +205,19 @@ export const makeLiveRedisStore = (
       release
     )
 
-    /** Runs one call: hard timeout, breaker, error mapping; command errors become defects. */
-    const exec = <A>(command: string, call: () => Promise<A>): Effect.Effect<A, ServiceUnavailable> =>
+    /**
+     * Runs one call: hard timeout, breaker, error mapping; command errors become defects. A command
+     * is bounded by ioredis's own `commandTimeout` (a timer per command, far cheaper than an Effect
+     * timeout, which forks two fibers); only waits that are not commands (`whenReady`) need `ownTimeout`.
+     */
+    const exec = <A>(command: string, call: () => Promise<A>, ownTimeout = false): Effect.Effect<A, ServiceUnavailable> =>
       Effect.tryPromise({ try: call, catch: (error) => classify(command, error) }).pipe(
         Effect.map((value): Either.Either<A, RedisCommandError> => Either.right(value)),
         // A command error means Redis answered: carry it past the breaker as a success.
         Effect.catchAll((failure) =>
           Either.isLeft(failure) ? Effect.succeed(Either.left(failure.left)) : Effect.fail(failure.right)
         ),
-        withTimeout(`redis.${command}`, timeout),
+        ownTimeout ? withTimeout(`redis.${command}`, timeout) : identity,
         breaker.run,
         Effect.catchTags({
           RedisDown: (e) => Effect.fail(unavailable(e.reason)),
@@ -268,7 +276,7 @@ export const makeLiveRedisStore = (
               return existing
             }
             const connection = subscriberConnection()
-            yield* exec("subscribe", () => whenReady(connection).then(() => connection.subscribe(name)))
+            yield* exec("subscribe", () => whenReady(connection).then(() => connection.subscribe(name)), true)
             const created: Channel = { pubsub: yield* PubSub.sliding<string>(SUBSCRIBER_BUFFER), subscribers: 1 }
             channels.set(name, created)
             return created

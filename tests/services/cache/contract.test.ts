@@ -29,6 +29,14 @@ const countingLoader = () => {
 
 const item = { kind: "transactions", schema: Item } as const
 
+/** Waits in real time (a store's calls are real I/O) until `condition` holds, for at most 2 s. */
+const untilTrue = (condition: () => boolean) =>
+  Effect.promise(async () => {
+    for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 1))) {
+      if (Date.now() - started > 2_000) throw new Error("condition not met within 2 s")
+    }
+  })
+
 const setups: ReadonlyArray<{ readonly backend: "embedded" | "real"; readonly setup: CacheSetup; readonly skip: boolean }> = [
   { backend: "embedded", setup: "memory only", skip: false },
   { backend: "embedded", setup: "memory + store", skip: false },
@@ -159,6 +167,26 @@ describe.each(setups)("Cache contract — $setup ($backend)", ({ backend, setup,
       const results = yield* Fiber.join(fiber)
       expect(calls).toBe(1)
       expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1)
+    }))
+
+  it.scoped.skipIf(skip)("when the caller loading a key is interrupted, a caller waiting for it loads it instead", () =>
+    Effect.gen(function*() {
+      // A stampede lock the interrupted caller left behind would hold the waiter for a minute.
+      const cache = yield* one({ tuning: { lockMs: 60_000 } })
+      const gate = yield* Deferred.make<void>()
+      let calls = 0
+      const loader = Effect.suspend(() => {
+        const n = ++calls
+        return Effect.as(Deferred.await(gate), { id: "k", n })
+      })
+      const leader = yield* Effect.fork(cache.getOrSet("k", loader, item))
+      yield* untilTrue(() => calls === 1) // past Redis (and holding its lock, with a store)
+      const waiter = yield* Effect.fork(cache.getOrSet("k", loader, item))
+      yield* Effect.yieldNow({ priority: 1 })
+      yield* Fiber.interrupt(leader)
+      yield* Deferred.succeed(gate, undefined)
+      expect(yield* Fiber.join(waiter)).toEqual({ id: "k", n: 2 })
+      expect(yield* cache.getOrSet("k", loader, item)).toEqual({ id: "k", n: 2 }) // and it was kept
     }))
 
   it.scoped.skipIf(skip)("a load that raced an invalidation does not keep what it read", () =>
