@@ -329,61 +329,74 @@ export const makeCache = (
         tags
       })
 
-    const fill = <A, I, E, R>(key: string, loader: Effect.Effect<A, E, R>, options: CacheEntryOptions<A, I>, flight: Flight) =>
-      Effect.gen(function*() {
-        const tags = flight.tags
-        const kind = options.kind
-        const generationTags = [...tags, keyTag(key)]
-        let generations: ReadonlyArray<string> | undefined
-        let staleInRedis: Usable<A> | undefined
-        let lockToken: string | undefined
+    /**
+     * Redis, then the loader: a fresh, current Redis entry answers; otherwise the key's lock decides
+     * who loads, and the others poll Redis for the value (until the lock's life has passed). Written
+     * as a chain rather than a generator: this is the path of every Redis hit.
+     */
+    const fill = <A, I, E, R>(key: string, loader: Effect.Effect<A, E, R>, options: CacheEntryOptions<A, I>, flight: Flight): Effect.Effect<A, E, R> => {
+      if (redis === undefined || degraded || anyPending(flight.tags)) return loadMissing(key, loader, options, flight, undefined, undefined, undefined)
+      counters.l2Lookups++
+      // Polling runs on real time (Redis time), whatever clock the cache reads entries' ages on.
+      return readRedis(key, loader, options, flight, [...flight.tags, keyTag(key)], performance.now() + tuning.lockMs, POLL_MIN_MS, undefined)
+    }
 
-        if (redis !== undefined && !degraded && !anyPending(tags)) {
-          counters.l2Lookups++
-          // Polling runs on real time (Redis time), whatever clock the cache reads entries' ages on.
-          const deadline = performance.now() + tuning.lockMs
-          let pollMs = POLL_MIN_MS
-          while (true) {
-            const read = yield* l2((tier) => tier.read(key, generationTags))
-            if (Option.isNone(read)) {
-              generations = undefined
-              break
-            }
-            generations = read.value.generations
-            const found = Option.isSome(read.value.envelope)
-              ? usable(read.value.envelope.value, generationTags, generations, options.schema, now())
-              : undefined
-            if (found?.fresh === true) {
-              if (!flight.dirty && !anyPending(tags)) {
-                keepInMemory(key, found.value, found.envelope.v, found.envelope.bytes, tags, found.envelope.f, found.envelope.s, now())
-              }
-              counters.l2Hit(kind)
-              return found.value
-            }
-            if (found !== undefined) staleInRedis = found
-            if (!read.value.locked) {
-              const token = `${instanceId}:${++lockCounter}`
-              const locked = yield* l2((tier) => tier.tryLock(key, token, tuning.lockMs))
-              if (Option.isNone(locked)) break // Redis went away: load without it
-              if (locked.value) {
-                lockToken = token
-                break
-              }
-            }
-            if (performance.now() >= deadline) break // the holder is too slow: load here too
-            yield* onRealTime(Effect.sleep(Duration.millis(pollMs)))
-            pollMs = Math.min(pollMs * 2, POLL_MAX_MS)
+    // (A function of the cache rather than a closure per call: the runtime names every closure it
+    // creates, which showed in profiles of this path.)
+    const readRedis = <A, I, E, R>(
+      key: string,
+      loader: Effect.Effect<A, E, R>,
+      options: CacheEntryOptions<A, I>,
+      flight: Flight,
+      generationTags: ReadonlyArray<string>,
+      deadline: number,
+      pollMs: number,
+      staleBefore: Usable<A> | undefined
+    ): Effect.Effect<A, E, R> =>
+      Effect.flatMap(l2((tier) => tier.read(key, generationTags)), (read) => {
+        if (Option.isNone(read)) return loadMissing(key, loader, options, flight, undefined, staleBefore, undefined)
+        const generations = read.value.generations
+        const at = now()
+        const found = Option.isSome(read.value.envelope)
+          ? usable(read.value.envelope.value, generationTags, generations, options.schema, at)
+          : undefined
+        if (found?.fresh === true) {
+          if (!flight.dirty && !anyPending(flight.tags)) {
+            keepInMemory(key, found.value, found.envelope.v, found.envelope.bytes, flight.tags, found.envelope.f, found.envelope.s, at)
           }
+          counters.l2Hit(options.kind)
+          return Effect.succeed(found.value)
         }
-
-        counters.miss(kind)
-        const loaded = loadAndKeep(key, loader, options, flight, generations, staleInRedis)
-        if (lockToken === undefined) return yield* loaded
-        // Released however the load ends (the caller interrupted too), and even when Redis just went
-        // away: a lock left behind makes the other instances wait it out.
-        const token = lockToken
-        return yield* Effect.ensuring(loaded, Effect.ignore(l2Call((tier) => tier.unlock(key, token))))
+        const stale = found ?? staleBefore
+        // Absent or outdated: load it under the key's lock, or wait for whoever holds the lock.
+        const token = `${instanceId}:${++lockCounter}`
+        return Effect.flatMap(l2((tier) => tier.tryLock(key, token, tuning.lockMs)), (locked) => {
+          if (Option.isNone(locked)) return loadMissing(key, loader, options, flight, generations, stale, undefined) // Redis went away
+          if (locked.value) return loadMissing(key, loader, options, flight, generations, stale, token)
+          if (performance.now() >= deadline) return loadMissing(key, loader, options, flight, generations, stale, undefined) // too slow: load here too
+          return Effect.zipRight(
+            onRealTime(Effect.sleep(Duration.millis(pollMs))),
+            readRedis(key, loader, options, flight, generationTags, deadline, Math.min(pollMs * 2, POLL_MAX_MS), stale)
+          )
+        })
       })
+
+    const loadMissing = <A, I, E, R>(
+      key: string,
+      loader: Effect.Effect<A, E, R>,
+      options: CacheEntryOptions<A, I>,
+      flight: Flight,
+      generations: ReadonlyArray<string> | undefined,
+      staleInRedis: Usable<A> | undefined,
+      lockToken: string | undefined
+    ): Effect.Effect<A, E, R> => {
+      counters.miss(options.kind)
+      const loaded = loadAndKeep(key, loader, options, flight, generations, staleInRedis)
+      if (lockToken === undefined) return loaded
+      // Released however the load ends (the caller interrupted too), and even when Redis just went
+      // away: a lock left behind makes the other instances wait it out.
+      return Effect.ensuring(loaded, Effect.ignore(l2Call((tier) => tier.unlock(key, lockToken))))
+    }
 
     /** Runs the loader and keeps its value (memory, and Redis when `generations` were read before it). */
     const loadAndKeep = <A, I, E, R>(

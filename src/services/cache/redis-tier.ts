@@ -11,7 +11,7 @@
 import { Effect, Option, Schema, Stream } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"
 import type { RedisStoreService } from "../redis/memory.js"
-import { defineScript, type RedisScript, replyArray, replyInteger, replyString } from "../redis/script.js"
+import { defineScript, type RedisScript, replyInteger } from "../redis/script.js"
 import { CacheKind } from "./schema.js"
 
 export const BUS_CHANNEL = "cache:bus"
@@ -23,8 +23,6 @@ export const VALUE_PATTERN_PREFIX = "cache:v:"
 export interface RedisRead {
   /** The stored envelope, if any (not yet checked against the generations). */
   readonly envelope: Option.Option<Envelope>
-  /** Another instance holds the key's loader lock. */
-  readonly locked: boolean
   /** The current generations of the tags asked for, in their order. */
   readonly generations: ReadonlyArray<string>
 }
@@ -108,26 +106,6 @@ const memo = <A>(make: (n: number) => RedisScript<A>) => {
   }
 }
 
-/** KEYS: value, lock, tag generations… → {value or "", lock held 0/1, generation…}. */
-const readScript = memo((tags) =>
-  defineScript({
-    name: `cache_read_${tags}`,
-    numberOfKeys: 2 + tags,
-    lua: `local out = {redis.call('GET', KEYS[1]) or '', redis.call('EXISTS', KEYS[2])}
-for i = 3, #KEYS do out[#out + 1] = redis.call('GET', KEYS[i]) or '0' end
-return out`,
-    memory: (ctx, keys) => [ctx.get(keys[0]!) ?? "", ctx.get(keys[1]!) === null ? 0 : 1, ...keys.slice(2).map((key) => ctx.get(key) ?? "0")],
-    decode: (reply) => {
-      const [value, locked, ...generations] = replyArray(reply)
-      return {
-        value: replyString(value, "cache value") ?? "",
-        locked: replyInteger(locked, "cache lock") === 1,
-        generations: generations.map((g) => replyString(g, "tag generation") ?? "0")
-      }
-    }
-  })
-)
-
 /** KEYS: tag generations; ARGV: their TTL in ms → how many moved. */
 const bumpScript = memo((tags) =>
   defineScript({
@@ -174,16 +152,13 @@ export interface RedisTier {
 }
 
 export const makeRedisTier = (store: RedisStoreService): RedisTier => ({
+  // One MGET: the entry and the current generations of its tags, read at the same instant.
   read: (key, tags) =>
-    Effect.map(
-      store.runScript(readScript(tags.length), [valueKey(key), lockKey(key), ...tags.map(tagKey)], []),
-      (reply): RedisRead => ({
-        // A malformed envelope (garbage, or another version's shape) reads as absent.
-        envelope: reply.value === "" ? Option.none() : parseEnvelope(reply.value),
-        locked: reply.locked,
-        generations: reply.generations
-      })
-    ),
+    Effect.map(store.mget([valueKey(key), ...tags.map(tagKey)]), ([value, ...generations]): RedisRead => ({
+      // A malformed envelope (garbage, or another version's shape) reads as absent.
+      envelope: value === null || value === undefined ? Option.none() : parseEnvelope(value),
+      generations: generations.map((generation) => generation ?? "0")
+    })),
   write: (key, envelope, ttlMs) => Effect.asVoid(store.set(valueKey(key), envelope, { ttlMs: Math.max(1, Math.ceil(ttlMs)) })),
   remove: (keys) => store.del(keys.map(valueKey)),
   bump: (tags, tagTtlMs) =>

@@ -17,6 +17,8 @@ export interface SetOptions {
 export class RedisStore extends Context.Tag("luna/RedisStore")<RedisStore, {
   readonly backend: "redis" | "memory"
   readonly get: (key: string) => Effect.Effect<Option.Option<string>, ServiceUnavailable>
+  /** Several keys in one round trip: null for a missing key (or one holding something else than a string). */
+  readonly mget: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string | null>, ServiceUnavailable>
   /** Resolves to false when `onlyIfAbsent` was set and the key existed. */
   readonly set: (key: string, value: string, options?: SetOptions) => Effect.Effect<boolean, ServiceUnavailable>
   readonly del: (keys: ReadonlyArray<string>) => Effect.Effect<number, ServiceUnavailable>

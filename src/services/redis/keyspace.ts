@@ -61,6 +61,14 @@ export class Keyspace {
     return this.stringEntry("get", key, now)?.value ?? null
   }
 
+  /** MGET: each key's string value, null when missing or not a string (MGET never fails on a type). */
+  mget(keys: ReadonlyArray<string>, now: number): Array<string | null> {
+    return keys.map((key) => {
+      const entry = this.live(key, now)
+      return entry?.kind === "string" ? entry.value : null
+    })
+  }
+
   /** SET [PX ttl] [NX]: false when NX and the key exists. */
   set(key: string, value: string, now: number, options: { readonly ttlMs?: number | undefined; readonly onlyIfAbsent?: boolean | undefined } = {}): boolean {
     let expiresAt: number | undefined = undefined

@@ -309,6 +309,7 @@ export const makeLiveRedisStore = (
     const service: RedisStoreService = {
       backend: "redis",
       get: (key) => exec("get", () => client.get(prefix + key)).pipe(Effect.map(Option.fromNullable)),
+      mget: (keys) => (keys.length === 0 ? Effect.succeed([]) : exec("mget", () => client.mget(keys.map((key) => prefix + key)))),
       set: (key, value, setOptions) => {
         const args: Array<string | number> = [prefix + key, value]
         if (setOptions?.ttlMs !== undefined) args.push("PX", String(setOptions.ttlMs))

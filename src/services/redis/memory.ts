@@ -75,6 +75,7 @@ export const makeMemoryRedisStore = (options: { readonly keyPrefix: string }): E
     const service: RedisStoreService = {
       backend: "memory",
       get: (key) => withNow((now) => Option.fromNullable(keyspace.get(prefix + key, now))),
+      mget: (keys) => withNow((now) => keyspace.mget(keys.map((key) => prefix + key), now)),
       set: (key, value, setOptions) =>
         withNow((now) => keyspace.set(prefix + key, value, now, { ttlMs: setOptions?.ttlMs, onlyIfAbsent: setOptions?.onlyIfAbsent })),
       del: (keys) => withNow((now) => keyspace.del(keys.map((key) => prefix + key), now)),

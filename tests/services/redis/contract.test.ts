@@ -233,6 +233,10 @@ for (const backend of backends) {
           const defect = yield* defectOf(store.get("script:stamp"))
           expect(defect).toBeInstanceOf(RedisCommandError)
           expect((defect as RedisCommandError).message).toMatch(/^WRONGTYPE/)
+          // …but MGET never fails on a type: it answers null for it, as for a missing key.
+          yield* store.set("script:string", "s")
+          expect(yield* store.mget(["script:string", "script:stamp", "script:missing"])).toEqual(["s", null, null])
+          expect(yield* store.mget([])).toEqual([])
         }))
 
       it.effect("a failing script or a wrong key count is a defect", () =>
