@@ -78,7 +78,14 @@ export const snapshotOf = (settings: BreakerSettings, data: BreakerData, nowMs: 
   }
 }
 
-const unchanged = <B>(result: B, data: BreakerData): Step<B> => ({ result, data, changes: [] })
+const NO_CHANGES: ReadonlyArray<BreakerSnapshot> = []
+
+const unchanged = <B>(result: B, data: BreakerData): Step<B> => ({ result, data, changes: NO_CHANGES })
+
+// A closed breaker admits every call with the same ticket until its next transition: made once per epoch.
+let lastAdmitted: { readonly _tag: "Admitted"; readonly ticket: Ticket } = { _tag: "Admitted", ticket: { epoch: -1 } }
+const admittedAt = (epoch: number) =>
+  lastAdmitted.ticket.epoch === epoch ? lastAdmitted : (lastAdmitted = { _tag: "Admitted", ticket: { epoch } })
 
 /** Moves to `to`, resetting what the new state must start fresh with, and reports the change. */
 const transition = (settings: BreakerSettings, data: BreakerData, to: BreakerState, nowMs: number): Step<void> => {
@@ -105,10 +112,11 @@ export const advance = (settings: BreakerSettings, data: BreakerData, nowMs: num
 
 /** Decides whether a call may run now; in half_open it also takes a probe slot. */
 export const admit = (settings: BreakerSettings, data: BreakerData, nowMs: number): Step<Admission> =>
-  andThen(advance(settings, data, nowMs), (current): Step<Admission> => {
+  // Closed (nearly every call): nothing to advance, nothing to allocate.
+  data.state === "closed" ? unchanged(admittedAt(data.transitions), data) : andThen(advance(settings, data, nowMs), (current): Step<Admission> => {
     switch (current.state) {
       case "closed":
-        return unchanged({ _tag: "Admitted", ticket: { epoch: current.transitions } }, current)
+        return unchanged(admittedAt(current.transitions), current)
       case "open":
         return unchanged({ _tag: "Rejected", retryAfterMs: cooldownLeftMs(settings, current, nowMs) }, current)
       case "half_open":
@@ -148,6 +156,10 @@ export const complete = (
 ): Step<void> => {
   // The state that admitted this call is gone (and released its probe slots when it went); the result is stale.
   if (ticket.epoch !== data.transitions) {
+    return unchanged(undefined, data)
+  }
+  // A success on a healthy closed breaker without a rate window changes nothing.
+  if (outcome === "success" && data.state === "closed" && data.consecutiveFailures === 0 && settings.failureRate === null) {
     return unchanged(undefined, data)
   }
   const counted = countOutcome(settings, data, outcome, nowMs)

@@ -1,4 +1,4 @@
-import { type Duration, Effect, PubSub, Ref, Schema, Stream } from "effect"
+import { type Duration, Effect, PubSub, Schema, Stream } from "effect"
 import { admit, advance, type BreakerData, complete, initialData, snapshotOf, type Step } from "./breaker-machine.js"
 import { type CallOutcome, classifyExit } from "./breaker-outcome.js"
 import { toSettings } from "./breaker-settings.js"
@@ -75,7 +75,8 @@ export const makeCircuitBreaker = (options: BreakerOptions): Effect.Effect<Circu
   Effect.gen(function*() {
     const settings = toSettings(options)
     const isFailure = options.isFailure ?? countEveryError
-    const state = yield* Ref.make<BreakerData>(initialData)
+    // Read and replaced only inside `transact`'s synchronous step (one JavaScript thread: no lock).
+    let state: BreakerData = initialData
     const changes = yield* PubSub.sliding<BreakerSnapshot>(STATE_CHANGES_CAPACITY)
     // Transitions not yet published, in the order they happened; drained under a lock, oldest first.
     const unpublished: Array<BreakerSnapshot> = []
@@ -88,33 +89,40 @@ export const makeCircuitBreaker = (options: BreakerOptions): Effect.Effect<Circu
     // step, so steps are atomic and ordered without a lock on the call path; only a step that
     // changed state publishes (under the lock, so in order) before returning.
     const transact = <B>(step: (data: BreakerData, nowMs: number) => Step<B>): Effect.Effect<B> =>
-      Effect.clockWith((clock) =>
-        Ref.modify(state, (data) => {
-          const next = step(data, clock.unsafeCurrentTimeMillis())
-          unpublished.push(...next.changes)
-          return [next, next.data] as const
-        })
-      ).pipe(
-        Effect.flatMap((next) => next.changes.length === 0 ? Effect.succeed(next.result) : Effect.as(publishPending, next.result)),
-        Effect.uninterruptible
-      )
+      Effect.clockWith((clock) => {
+        const next = step(state, clock.unsafeCurrentTimeMillis())
+        state = next.data
+        if (next.changes.length === 0) return Effect.succeed(next.result)
+        unpublished.push(...next.changes)
+        return Effect.uninterruptible(Effect.as(publishPending, next.result))
+      })
 
+    /** Applies one step now; the transitions it made, if any, are published by the effect it answers. */
+    const stepNow = <B>(step: Step<B>): Effect.Effect<void> | undefined => {
+      state = step.data
+      if (step.changes.length === 0) return undefined
+      unpublished.push(...step.changes)
+      return publishPending
+    }
+
+    // One synchronous admission and one synchronous completion around the call, inside one
+    // uninterruptible region (the call itself stays interruptible): admission and the registering
+    // of its completion cannot be split by interruption, or a probe slot could leak.
     const run = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | CircuitOpen, R> =>
-      // Admission and registering the completion must not be split by interruption, or a probe slot could leak.
       Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(
-          transact((data, nowMs) => admit(settings, data, nowMs)),
-          (admission): Effect.Effect<A, E | CircuitOpen, R> =>
-            admission._tag === "Rejected"
-              ? Effect.fail(new CircuitOpen({ breaker: settings.name, retryAfterMs: admission.retryAfterMs }))
-              : restore(self).pipe(
-                Effect.onExit((exit) =>
-                  transact((data, nowMs) =>
-                    complete(settings, data, admission.ticket, safeOutcome(() => classifyExit(exit, isFailure)), nowMs)
-                  )
-                )
-              )
-        )
+        Effect.clockWith((clock) => {
+          const admitted = admit(settings, state, clock.unsafeCurrentTimeMillis())
+          const admission = admitted.result
+          const publishAdmission = stepNow(admitted)
+          const call: Effect.Effect<A, E | CircuitOpen, R> = admission._tag === "Rejected"
+            ? Effect.fail(new CircuitOpen({ breaker: settings.name, retryAfterMs: admission.retryAfterMs }))
+            : Effect.flatMap(Effect.exit(restore(self)), (exit) => {
+              const outcome = safeOutcome(() => classifyExit(exit, isFailure))
+              const publish = stepNow(complete(settings, state, admission.ticket, outcome, clock.unsafeCurrentTimeMillis()))
+              return publish === undefined ? exit : Effect.zipRight(publish, exit)
+            })
+          return publishAdmission === undefined ? call : Effect.zipRight(publishAdmission, call)
+        })
       )
 
     const snapshot = transact((data, nowMs) => {

@@ -27,7 +27,7 @@ import { createHash } from "node:crypto"
 import { Redis, type RedisOptions } from "ioredis"
 import { Chunk, Data, Duration, Effect, Either, identity, Layer, Option, PubSub, Redacted, Runtime, type Scope, Stream } from "effect"
 import { HubConfig, type HubSettings } from "../../config.js"
-import { type BreakerOptions, makeCircuitBreaker, withTimeout } from "../../resilience/index.js"
+import { type BreakerOptions, type CircuitOpen, makeCircuitBreaker, type TimeoutExceeded, withTimeout } from "../../resilience/index.js"
 import type { ServiceUnavailable } from "../common/errors.js"
 import { RedisCommandError, unavailable } from "./errors.js"
 import { escapeGlob } from "./glob.js"
@@ -101,6 +101,29 @@ const shaOf = (script: RedisScript<unknown>): string => {
   }
   return sha
 }
+
+const toUnavailable = (failure: RedisDown | TimeoutExceeded | CircuitOpen): Effect.Effect<never, ServiceUnavailable> => {
+  switch (failure._tag) {
+    case "RedisDown":
+      return Effect.fail(unavailable(failure.reason))
+    case "TimeoutExceeded":
+      return Effect.fail(unavailable(`timed out after ${failure.timeoutMs} ms`))
+    case "CircuitOpen":
+      return Effect.fail(unavailable("circuit open", failure.retryAfterMs / 1000))
+  }
+}
+
+/** The call's promise, a synchronous throw included (as a rejection, so it is classified too). */
+const started = <A>(call: () => Promise<A>): Promise<A> => {
+  try {
+    return call()
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+const answerOrDie = <A>(result: Either.Either<A, RedisCommandError>): Effect.Effect<A> =>
+  Either.isLeft(result) ? Effect.die(result.left) : Effect.succeed(result.right)
 
 // ---------------------------------------------------------------------------------------------
 // Connections
@@ -211,20 +234,17 @@ export const makeLiveRedisStore = (
      * timeout, which forks two fibers); only waits that are not commands (`whenReady`) need `ownTimeout`.
      */
     const exec = <A>(command: string, call: () => Promise<A>, ownTimeout = false): Effect.Effect<A, ServiceUnavailable> =>
-      Effect.tryPromise({ try: call, catch: (error) => classify(command, error) }).pipe(
-        Effect.map((value): Either.Either<A, RedisCommandError> => Either.right(value)),
-        // A command error means Redis answered: carry it past the breaker as a success.
-        Effect.catchAll((failure) =>
-          Either.isLeft(failure) ? Effect.succeed(Either.left(failure.left)) : Effect.fail(failure.right)
-        ),
+      Effect.tryPromise({
+        // A command error means Redis answered: it is carried past the breaker as a success, then dies.
+        try: () => started(call).then(Either.right, (error: unknown) => {
+          const failure = classify(command, error)
+          return Either.isLeft(failure) ? Either.left(failure.left) : Promise.reject(failure.right)
+        }),
+        catch: (down) => down as RedisDown
+      }).pipe(
         ownTimeout ? withTimeout(`redis.${command}`, timeout) : identity,
         breaker.run,
-        Effect.catchTags({
-          RedisDown: (e) => Effect.fail(unavailable(e.reason)),
-          TimeoutExceeded: (e) => Effect.fail(unavailable(`timed out after ${e.timeoutMs} ms`)),
-          CircuitOpen: (e) => Effect.fail(unavailable("circuit open", e.retryAfterMs / 1000))
-        }),
-        Effect.flatMap((result) => (Either.isLeft(result) ? Effect.die(result.left) : Effect.succeed(result.right)))
+        Effect.matchEffect({ onFailure: toUnavailable, onSuccess: answerOrDie })
       )
 
     // First connect: bounded, and a failure only logs; ioredis keeps reconnecting in the background.
