@@ -155,16 +155,16 @@ export const makeCache = (
       Effect.suspend((): Effect.Effect<Option.Option<A>> => {
         if (redis === undefined) return Effect.succeedNone
         const started = performance.now()
-        return Effect.matchEffect(call(redis), {
-          onFailure: () => {
+        // (Handlers as arguments, not in an options object: the runtime names each function an
+        // object literal holds, per call, which showed on this path.)
+        return Effect.flatMap(Effect.either(call(redis)), (result) => {
+          if (Either.isLeft(result)) {
             counters.l2Errors++
             return ++failuresInARow >= DEGRADE_AFTER_FAILURES ? Effect.as(markDegraded, Option.none()) : Effect.succeedNone
-          },
-          onSuccess: (value) => {
-            failuresInARow = 0
-            counters.l2Latency.add(performance.now() - started)
-            return Effect.succeed(Option.some(value))
           }
+          failuresInARow = 0
+          counters.l2Latency.add(performance.now() - started)
+          return Effect.succeed(Option.some(result.right))
         })
       })
 

@@ -234,13 +234,17 @@ export const makeLiveRedisStore = (
      * timeout, which forks two fibers); only waits that are not commands (`whenReady`) need `ownTimeout`.
      */
     const exec = <A>(command: string, call: () => Promise<A>, ownTimeout = false): Effect.Effect<A, ServiceUnavailable> =>
-      Effect.tryPromise({
-        // A command error means Redis answered: it is carried past the breaker as a success, then dies.
-        try: () => started(call).then(Either.right, (error: unknown) => {
-          const failure = classify(command, error)
-          return Either.isLeft(failure) ? Either.left(failure.left) : Promise.reject(failure.right)
-        }),
-        catch: (down) => down as RedisDown
+      // (A callback, not `tryPromise`'s options object: the runtime names each function an object
+      // literal holds, on every call.) A command error means Redis answered: it is carried past the
+      // breaker as a success, then dies.
+      Effect.async<Either.Either<A, RedisCommandError>, RedisDown>((resume) => {
+        started(call).then(
+          (value) => resume(Effect.succeed(Either.right(value))),
+          (error: unknown) => {
+            const failure = classify(command, error)
+            resume(Either.isLeft(failure) ? Effect.succeed(Either.left(failure.left)) : Effect.fail(failure.right))
+          }
+        )
       }).pipe(
         ownTimeout ? withTimeout(`redis.${command}`, timeout) : identity,
         breaker.run,
