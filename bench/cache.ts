@@ -71,7 +71,7 @@ const BENTOCACHE_VERSION = ((): string => {
 })();
 const HOT_KEYS = 1_000;
 const CONCURRENCY = 64;
-/** Filling is not measured: kept low so it does not push the Hub's Redis calls past l2TimeoutMs. */
+/** Filling is not measured: kept low so it does not push the Hub's Redis calls past their timeout. */
 const FILL_CONCURRENCY = 8;
 /** Keys a miss-phase run may create (each is a Redis write), whatever the machine. */
 const MAX_MISS_OPS_PER_RUN = 40_000;
@@ -408,8 +408,8 @@ const program = Effect.gen(function* () {
     const errors = row.result.tiers?.l2Errors ?? 0;
     if (errors > 0) {
       warnings.push(
-        `${row.phase} ${row.result.label}: ${errors} Redis calls failed or passed l2TimeoutMs (100 ms); the first switched the instance to memory only` +
-          " (no Redis reads, writes or unlocks) until its probe found Redis again, which then cleared its memory tier",
+        `${row.phase} ${row.result.label}: ${errors} Redis calls failed or passed the cache's Redis timeout (100 ms); three in a row switch the instance to memory only` +
+          " (no Redis reads or writes) until its probe finds Redis again, which then clears its memory tier",
       );
     }
   }
@@ -449,7 +449,7 @@ const program = Effect.gen(function* () {
       ` found them past l1TtlMs and re-read them from Redis (${refreshes.redisReads} reads, ${refreshes.loaderCalls} loader calls,` +
       ` ${refreshes.count === 0 ? "-" : (refreshes.ms / refreshes.count).toFixed(0)} ms per touch of ${HOT_KEYS} keys, one at a time):` +
       " the cost, outside the figures, of keeping hot keys in the Hub's memory.",
-    "- L2 reads: the Hub runs one Lua script (value, lock flag, key generation) and decodes the envelope with Schema; bentocache one GET and JSON.parse.",
+    "- L2 reads: the Hub sends one MGET (the entry and its tags' generations) and decodes the value with its Schema; bentocache one GET and JSON.parse.",
     "- Miss + fill: the Hub reads, takes a Redis lock (SET NX PX), writes and unlocks (4 round trips); bentocache GETs, SETs and publishes on its bus (3).",
     ...warnings.map((warning) => `- WARNING: ${warning}`),
     ...problems.map((problem) => `- FAIL: ${problem}`),

@@ -11,7 +11,7 @@ export interface TierCounts {
   readonly l1: number;
   readonly l2: number;
   readonly misses: number;
-  /** Redis calls that failed or passed l2TimeoutMs: the first one switches the instance to memory only. */
+  /** Redis calls that failed or passed the cache's Redis timeout: three in a row switch the instance to memory only. */
   readonly l2Errors: number;
 }
 
