@@ -21,15 +21,13 @@
 //
 // Env knobs: BENCH_CACHE_SECONDS (measured time per target per phase, default 3),
 // BENCH_CACHE_WARMUP_SECONDS (discarded warm-up per target per phase, default 0.5).
-import { NodeRuntime } from "@effect/platform-node";
-import { Duration, Effect, LogLevel } from "effect";
+import { Duration, Effect } from "effect";
 import type { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { loadSettings } from "../src/config.js";
-import { loggerLayer } from "../src/services/logging/logger.js";
 import {
   awaitHealthy,
   type Bento,
@@ -58,6 +56,7 @@ import {
   VALUE_KIND,
 } from "./lib/cache-targets.js";
 import { positiveNumberFromEnv } from "./lib/env.js";
+import { progress, runBench } from "./lib/run.js";
 import { formatTable, round, type Column } from "./lib/report.js";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
@@ -93,9 +92,7 @@ const GOAL_L2_RATIO = 1;
 const TIME_BUDGET = Duration.seconds(80);
 const HARD_EXIT_MS = 89_000;
 
-const benchStarted = performance.now();
-const log = (message: string) =>
-  Effect.sync(() => void process.stderr.write(`[bench:cache ${((performance.now() - benchStarted) / 1000).toFixed(1)}s] ${message}\n`));
+const log = progress("cache");
 
 const settings = {
   measuredMs: positiveNumberFromEnv("BENCH_CACHE_SECONDS", 3) * 1000,
@@ -481,23 +478,4 @@ const program = Effect.gen(function* () {
   return 0;
 });
 
-const main = Effect.scoped(program).pipe(
-  Effect.timeoutFail({ duration: TIME_BUDGET, onTimeout: () => new Error(`bench:cache exceeded its time budget (${Duration.format(TIME_BUDGET)})`) }),
-  Effect.catchAll((error) => Effect.as(log(`FAIL: ${error instanceof Error ? error.message : String(error)}`), 1)),
-  Effect.catchAllDefect((defect) => Effect.as(log(`FAIL: ${defect instanceof Error ? defect.message : String(defect)}`), 1)),
-  // As the Hub runs without an OTLP endpoint (src/main.ts): spans are no-ops.
-  Effect.withTracerEnabled(false),
-  Effect.provide(loggerLayer({ format: "pretty", level: LogLevel.Warning, sink: (line) => process.stderr.write(`${line}\n`) })),
-);
-
-// A last resort if cleanup itself hangs.
-setTimeout(() => {
-  process.stderr.write("[bench:cache] FAIL: still running after the hard limit; exiting\n");
-  process.exit(1);
-}, HARD_EXIT_MS).unref();
-
-NodeRuntime.runMain(main, {
-  disablePrettyLogger: true,
-  disableErrorReporting: true,
-  teardown: (exit, onExit) => onExit(exit._tag === "Success" && typeof exit.value === "number" ? exit.value : 1),
-});
+runBench("cache", program, { timeBudget: TIME_BUDGET, hardExitMs: HARD_EXIT_MS });
