@@ -19,8 +19,7 @@
 //
 // Env knobs: BENCH_EVENTS_SECONDS (measured time per target in (a) and (b), default 4),
 // BENCH_EVENTS_WARMUP_SECONDS (discarded warm-up per target, default 1), TEST_DATABASE_URL.
-import { NodeRuntime } from "@effect/platform-node";
-import { Cause, Context, Deferred, Duration, Effect, Fiber, Layer, LogLevel, Ref, Stream } from "effect";
+import { Cause, Context, Deferred, Duration, Effect, Fiber, Layer, Ref, Stream } from "effect";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -29,9 +28,10 @@ import { Database } from "../src/services/database/Database.js";
 import { awaitMigrated, DatabaseLive, type Endpoint } from "../src/services/database/live.js";
 import { EventStore } from "../src/services/events/EventStore.js";
 import { EventStoreLive } from "../src/services/events/live.js";
+import { generateApiKey } from "../src/services/keys/format.js";
 import { type Checkpoint, type NewEvent, StreamId } from "../src/services/events/schema.js";
-import { loggerLayer } from "../src/services/logging/logger.js";
 import { positiveNumberFromEnv } from "./lib/env.js";
+import { progress, runBench } from "./lib/run.js";
 import { benchDatabase } from "./lib/events-database.js";
 import { eventsPerSecond, type LoadResult, type LoadTarget, measureInterleaved, percentile } from "./lib/events-load.js";
 import { type BenchEvent, rawInsertBatch, rawInsertOne, rawPage, rawPool, rawStoreStatements, type RawCheckpoint } from "./lib/events-raw.js";
@@ -58,9 +58,7 @@ const MIGRATION_WAIT = Duration.seconds(30);
 const TIME_BUDGET = Duration.seconds(105);
 const HARD_EXIT_MS = 118_000;
 
-const benchStarted = performance.now();
-const log = (message: string) =>
-  Effect.sync(() => void process.stderr.write(`[bench:events ${((performance.now() - benchStarted) / 1000).toFixed(1)}s] ${message}\n`));
+const log = progress("events");
 
 const settings = {
   measuredMs: positiveNumberFromEnv("BENCH_EVENTS_SECONDS", 4) * 1000,
@@ -247,7 +245,13 @@ const program = Effect.gen(function* () {
         route: (endpoint) => Effect.as(Deferred.succeed(upstream, endpoint), endpoint),
       }),
     ),
-    Layer.provideMerge(HubConfig.fromRecord({ ...database.env, SUPABASE_POOL_SIZE: String(POOL_SIZE) })),
+    // Production settings (over Postgres) require the secrets; the bench makes throwaway ones.
+    Layer.provideMerge(HubConfig.fromRecord({
+      ...database.env,
+      SUPABASE_POOL_SIZE: String(POOL_SIZE),
+      JWT_SECRET: `bench-only-${generateApiKey("dev")}`,
+      HUB_BOOTSTRAP_ADMIN_KEY: generateApiKey("dev"),
+    })),
   );
   const context = yield* Layer.build(layer);
   const store = Context.get(context, EventStore);
@@ -394,23 +398,4 @@ const program = Effect.gen(function* () {
   return 0;
 });
 
-const main = Effect.scoped(program).pipe(
-  Effect.timeoutFail({ duration: TIME_BUDGET, onTimeout: () => new Error(`bench:events exceeded its time budget (${Duration.format(TIME_BUDGET)})`) }),
-  Effect.catchAll((error) => Effect.as(log(`FAIL: ${error instanceof Error ? error.message : String(error)}`), 1)),
-  Effect.catchAllDefect((defect) => Effect.as(log(`FAIL: ${defect instanceof Error ? defect.message : String(defect)}`), 1)),
-  // As the Hub runs without an OTLP endpoint (src/main.ts): spans are no-ops.
-  Effect.withTracerEnabled(false),
-  Effect.provide(loggerLayer({ format: "pretty", level: LogLevel.Warning, sink: (line) => process.stderr.write(`${line}\n`) })),
-);
-
-// A last resort if cleanup itself hangs.
-setTimeout(() => {
-  process.stderr.write("[bench:events] FAIL: still running after the hard limit; exiting\n");
-  process.exit(1);
-}, HARD_EXIT_MS).unref();
-
-NodeRuntime.runMain(main, {
-  disablePrettyLogger: true,
-  disableErrorReporting: true,
-  teardown: (exit, onExit) => onExit(exit._tag === "Success" && typeof exit.value === "number" ? exit.value : 1),
-});
+runBench("events", program, { timeBudget: TIME_BUDGET, hardExitMs: HARD_EXIT_MS });
