@@ -4,6 +4,7 @@
  * with one line naming the variable, the problem and the expected form.
  */
 import { Config, ConfigError, ConfigProvider, Context, Effect, Either, Layer, LogLevel, Option, Redacted } from "effect"
+import { parseProxyEntry } from "./http/client-ip.js"
 import { parseApiKey } from "./services/keys/format.js"
 
 export type Mode = "embedded" | "production"
@@ -56,6 +57,8 @@ export interface HubSettings {
     readonly enabled: boolean
     readonly redisUrl: Option.Option<Redacted.Redacted>
     readonly failOpen: boolean
+    /** Proxies whose `X-Forwarded-For` names the client (IP addresses or CIDR ranges); none by default. */
+    readonly trustedProxies: ReadonlyArray<string>
   }
   readonly gdpr: {
     readonly enabled: boolean
@@ -233,6 +236,15 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   rateLimitEnabled: boolean("RATE_LIMIT_ENABLED", true),
   rateLimitRedisUrl: url("RATE_LIMIT_REDIS_URL", ["redis:", "rediss:"]),
   rateLimitFailOpen: boolean("RATE_LIMIT_FAIL_OPEN", true),
+  trustedProxies: orDefault(setting<ReadonlyArray<string>>(
+    "TRUSTED_PROXIES",
+    "a comma-separated list of IP addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1)",
+    (raw) => {
+      const list = raw.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0)
+      const invalid = list.find((entry) => parseProxyEntry(entry) === undefined)
+      return invalid === undefined ? ok(list as ReadonlyArray<string>) : bad(`${JSON.stringify(invalid)} is not an IP address or CIDR range`)
+    }
+  ), []),
   gdprEnabled: boolean("GDPR_ENABLED", true),
   gdprSalt: secret("GDPR_ANONYMIZATION_SALT", 16),
   gdprRetentionDays: integer("GDPR_RETENTION_DAYS", 365, 1, 36500),
@@ -300,7 +312,7 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
       graceSeconds: s.cacheGrace,
       l2TimeoutMs: s.cacheL2TimeoutMs
     },
-    rateLimit: { enabled: s.rateLimitEnabled, redisUrl: s.rateLimitRedisUrl, failOpen: s.rateLimitFailOpen },
+    rateLimit: { enabled: s.rateLimitEnabled, redisUrl: s.rateLimitRedisUrl, failOpen: s.rateLimitFailOpen, trustedProxies: s.trustedProxies },
     gdpr: { enabled: s.gdprEnabled, anonymizationSalt: s.gdprSalt, retentionDays: s.gdprRetentionDays },
     auth: {
       jwtSecret: s.jwtSecret,

@@ -47,7 +47,8 @@ describe("config", () => {
         REDIS_TIMEOUT: "2.5",
         LOG_LEVEL: "debug",
         LOG_FORMAT: "pretty",
-        CORS_ORIGINS: "https://cv.phoenix.example, http://localhost:5173"
+        CORS_ORIGINS: "https://cv.phoenix.example, http://localhost:5173",
+        TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1,fd00::/8"
       })
       expect(s.mode).toBe("production")
       expect(Redacted.isRedacted(Option.getOrThrow(s.database.url))).toBe(true)
@@ -57,6 +58,7 @@ describe("config", () => {
       expect(s.redis.timeoutMs).toBe(2500)
       expect(s.log).toEqual({ level: LogLevel.Debug, format: "pretty" })
       expect(s.server.corsOrigins).toEqual(["https://cv.phoenix.example", "http://localhost:5173"])
+      expect(s.rateLimit.trustedProxies).toEqual(["10.0.0.0/8", "127.0.0.1", "fd00::/8"])
     }))
 
   it.effect.each([
@@ -69,6 +71,8 @@ describe("config", () => {
     [{ LOG_LEVEL: "loud" }, 'LOG_LEVEL="loud": not a log level'],
     [{ PORT: "70000" }, 'PORT="70000": out of range'],
     [{ CORS_ORIGINS: "cv.phoenix.example" }, 'CORS_ORIGINS="cv.phoenix.example": "cv.phoenix.example" is not an origin'],
+    [{ TRUSTED_PROXIES: "10.0.0.0/33" }, 'TRUSTED_PROXIES="10.0.0.0/33": "10.0.0.0/33" is not an IP address or CIDR range'],
+    [{ TRUSTED_PROXIES: "proxy.internal" }, '"proxy.internal" is not an IP address or CIDR range; expected a comma-separated list of IP addresses or CIDR ranges'],
     [{ REDIS_URL: "http://cache:6379" }, "REDIS_URL=<redacted>: unsupported scheme http:; expected a URL starting with redis:// or rediss://"],
     [{ JWT_SECRET: "short" }, "JWT_SECRET=<redacted>: too short; expected a secret of at least 32 characters"],
     [{ HUB_BOOTSTRAP_ADMIN_KEY: "luna_dev_nope" }, "HUB_BOOTSTRAP_ADMIN_KEY=<redacted>: malformed; expected an API key"],
