@@ -6,6 +6,7 @@
 import { Config, ConfigError, ConfigProvider, Context, Effect, Either, Layer, LogLevel, Option, Redacted } from "effect"
 import { parseProxyEntry } from "./http/client-ip.js"
 import { parseApiKey } from "./services/keys/format.js"
+import { DEFAULT_SCOPES, parseScopes, type Scopes } from "./services/rate-limit/scopes.js"
 
 export type Mode = "embedded" | "production"
 export type LogFormat = "json" | "pretty"
@@ -59,6 +60,8 @@ export interface HubSettings {
     readonly failOpen: boolean
     /** Proxies whose `X-Forwarded-For` names the client (IP addresses or CIDR ranges); none by default. */
     readonly trustedProxies: ReadonlyArray<string>
+    /** Every scope's rule: the defaults with `RATE_LIMIT_SCOPES` applied. */
+    readonly scopes: Scopes
   }
   readonly gdpr: {
     readonly enabled: boolean
@@ -236,6 +239,14 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   rateLimitEnabled: boolean("RATE_LIMIT_ENABLED", true),
   rateLimitRedisUrl: url("RATE_LIMIT_REDIS_URL", ["redis:", "rediss:"]),
   rateLimitFailOpen: boolean("RATE_LIMIT_FAIL_OPEN", true),
+  rateLimitScopes: orDefault(setting<Scopes>(
+    "RATE_LIMIT_SCOPES",
+    'a JSON object of scope overrides, e.g. {"API_GENERAL":{"algorithm":"token_bucket","limit":200,"windowSeconds":60}}',
+    (raw) => {
+      const scopes = parseScopes(raw)
+      return typeof scopes === "string" ? bad(scopes) : ok(scopes)
+    }
+  ), DEFAULT_SCOPES),
   trustedProxies: orDefault(setting<ReadonlyArray<string>>(
     "TRUSTED_PROXIES",
     "a comma-separated list of IP addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1)",
@@ -312,7 +323,7 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
       graceSeconds: s.cacheGrace,
       l2TimeoutMs: s.cacheL2TimeoutMs
     },
-    rateLimit: { enabled: s.rateLimitEnabled, redisUrl: s.rateLimitRedisUrl, failOpen: s.rateLimitFailOpen, trustedProxies: s.trustedProxies },
+    rateLimit: { enabled: s.rateLimitEnabled, redisUrl: s.rateLimitRedisUrl, failOpen: s.rateLimitFailOpen, trustedProxies: s.trustedProxies, scopes: s.rateLimitScopes },
     gdpr: { enabled: s.gdprEnabled, anonymizationSalt: s.gdprSalt, retentionDays: s.gdprRetentionDays },
     auth: {
       jwtSecret: s.jwtSecret,

@@ -9,3 +9,6 @@ export const totalRequests = counterFamily("phoenix_rate_limiter_total_requests"
 
 /** Checks refused; labels: scope, algorithm, reason (`limit`). */
 export const blockedRequests = counterFamily("phoenix_rate_limiter_blocked", "Rate-limit checks refused, by scope, algorithm and reason")
+
+/** Checks let through because the store could not answer (`RATE_LIMIT_FAIL_OPEN`); labels: scope, reason. */
+export const failedOpen = counterFamily("phoenix_rate_limiter_failed_open", "Rate-limit checks let through because the store could not answer, by scope and reason")
