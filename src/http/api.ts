@@ -8,6 +8,7 @@ import { EnergyAdminApi, EnergyApi } from "./energy.js"
 import { EventsApi } from "./events.js"
 import { KeySelfApi, KeysApi } from "./keys.js"
 import { MonitoringApi } from "./monitoring.js"
+import { RateLimitingApi } from "./rate-limiting.js"
 import { documentErrorEnvelope } from "./openapi.js"
 
 export class LunaApi extends HttpApi.make("luna-hub")
@@ -18,6 +19,7 @@ export class LunaApi extends HttpApi.make("luna-hub")
   .add(EnergyApi)
   .add(EnergyAdminApi)
   .add(CacheApi)
+  .add(RateLimitingApi)
   .annotateContext(
     OpenApi.annotations({
       title: "Luna Hub",

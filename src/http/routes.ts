@@ -12,6 +12,7 @@ import { AuthenticationLive } from "./authentication.js"
 import { CacheHttpLive } from "./cache-handlers.js"
 import { EnergyAdminHttpLive, EnergyHttpLive } from "./energy-handlers.js"
 import { EventsHttpLive } from "./events-handlers.js"
+import { RateLimitingHttpLive } from "./rate-limiting-handlers.js"
 import { KeySelfHttpLive, KeysHttpLive } from "./keys-handlers.js"
 import { MonitoringHttpLive } from "./monitoring-handlers.js"
 import { PROMETHEUS_CONTENT_TYPE } from "./monitoring.js"
@@ -21,7 +22,7 @@ export const OPENAPI_PATH = "/openapi.json"
 export const DOCS_PATH = "/docs"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(LunaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive, CacheHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
+  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive, CacheHttpLive, RateLimitingHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: LunaApi, path: DOCS_PATH })

@@ -8,6 +8,8 @@ import { HubHttpServer } from "../http/server.js"
 import type { DatabaseServices } from "../services/database/live.js"
 import { AuthLive } from "../services/auth/live.js"
 import { CacheLive } from "../services/cache/live.js"
+import { RateLimitAdminLive } from "../services/rate-limit/admin.js"
+import { RateLimitsLive } from "../services/rate-limit/policy.js"
 import { ClusterLive } from "../services/cluster/live.js"
 import { EnergyLive } from "../services/energy/live.js"
 import { EventStoreLive } from "../services/events/live.js"
@@ -21,8 +23,8 @@ import type { RedisStore } from "../services/redis/RedisStore.js"
 export type Infrastructure = DatabaseServices | RedisStore
 
 /** Every concern's service, built on the infrastructure. */
-export const ServiceLayers = Layer.merge(AuthLive.pipe(Layer.provideMerge(ApiKeysLive)), EnergyLive).pipe(
-  Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive, CacheLive)),
+export const ServiceLayers = Layer.mergeAll(AuthLive.pipe(Layer.provideMerge(ApiKeysLive)), EnergyLive, RateLimitAdminLive).pipe(
+  Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive, CacheLive, RateLimitsLive)),
   Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer)),
   // The actor runtime the energy accounts run on (in memory on PGlite, runners over Postgres).
   Layer.provideMerge(ClusterLive)

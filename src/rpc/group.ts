@@ -4,6 +4,7 @@ import { EnergyRpcs } from "./energy.js"
 import { EventsRpcs } from "./events.js"
 import { KeySelfRpcs, KeysRpcs } from "./keys.js"
 import { MonitoringRpcs } from "./monitoring.js"
+import { RateLimitingRpcs } from "./rate-limiting.js"
 
-export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs, CacheRpcs)
+export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs, CacheRpcs, RateLimitingRpcs)
 export type HubRpcs = typeof HubRpcs

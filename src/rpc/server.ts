@@ -10,11 +10,12 @@ import { EnergyRpcLive } from "./energy-handlers.js"
 import { EventsRpcLive } from "./events-handlers.js"
 import { KeySelfRpcLive, KeysRpcLive } from "./keys-handlers.js"
 import { MonitoringRpcLive } from "./monitoring-handlers.js"
+import { RateLimitingRpcLive } from "./rate-limiting-handlers.js"
 
 export const RPC_HTTP_PATH = "/rpc"
 export const RPC_WS_PATH = "/rpc/ws"
 
-const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RpcAuthenticationLive)
+const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RateLimitingRpcLive, RpcAuthenticationLive)
 
 export const RpcRoutes = Layer.mergeAll(
   RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(

@@ -79,6 +79,8 @@ const samplePathValue = (name: string, userId: string): string => {
     case "userId":
     case "user_id":
       return userId
+    case "identifier":
+      return "203.0.113.7"
     default:
       throw new Error(`no sample value for the path parameter :${name}: add one to the access matrix`)
   }
