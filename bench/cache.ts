@@ -24,7 +24,6 @@
 import { Duration, Effect } from "effect";
 import type { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { loadSettings } from "../src/config.js";
@@ -57,17 +56,11 @@ import {
 } from "./lib/cache-targets.js";
 import { positiveNumberFromEnv } from "./lib/env.js";
 import { progress, runBench } from "./lib/run.js";
+import { installedVersion } from "./lib/async-workers.js";
 import { formatTable, round, type Column } from "./lib/report.js";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
-const BENTOCACHE_VERSION = ((): string => {
-  try {
-    const manifest = JSON.parse(fs.readFileSync(new URL("../node_modules/bentocache/package.json", import.meta.url), "utf8")) as { version?: unknown };
-    return String(manifest.version);
-  } catch {
-    return "?";
-  }
-})();
+const BENTOCACHE_VERSION = installedVersion("bentocache");
 const HOT_KEYS = 1_000;
 const CONCURRENCY = 64;
 /** Filling is not measured: kept low so it does not push the Hub's Redis calls past their timeout. */

@@ -23,7 +23,6 @@
 // BENCH_RATELIMIT_WARMUP_SECONDS (discarded warm-up per target per cell, default 0.25).
 import { Duration, Effect } from "effect";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { loadSettings } from "../src/config.js";
@@ -56,16 +55,10 @@ import {
 } from "./lib/ratelimit-targets.js";
 import { formatTable, round, type Column } from "./lib/report.js";
 import { progress, runBench } from "./lib/run.js";
+import { installedVersion } from "./lib/async-workers.js";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
-const RLF_VERSION = ((): string => {
-  try {
-    const manifest = JSON.parse(fs.readFileSync(new URL("../node_modules/rate-limiter-flexible/package.json", import.meta.url), "utf8")) as { version?: unknown };
-    return String(manifest.version);
-  } catch {
-    return "?";
-  }
-})();
+const RLF_VERSION = installedVersion("rate-limiter-flexible");
 const CONCURRENCY = 64;
 const DISTINCT_IDENTIFIERS = 10_000;
 /** So high that every measured check is allowed: the allowed path. */

@@ -3,6 +3,7 @@
 // Effect.forEach), so what is measured is the cache, not one runPromise per call; bentocache's is
 // `await bento.getOrSet(...)` in N async functions.
 import { Effect } from "effect";
+import { runAsyncWorkers } from "./async-workers.js";
 import type { bentostore, BentoCache } from "bentocache";
 import { benchValue, BenchValue, type HubCache, VALUE_KIND } from "./cache-targets.js";
 
@@ -123,38 +124,29 @@ export const bentoTarget = (label: string, bento: Bento, prepare?: Effect.Effect
   ...(prepare === undefined ? {} : { prepare }),
   run: (plan) =>
     Effect.promise(async (): Promise<LoadResult> => {
-      let next = 0;
       let ops = 0;
       let loaderCalls = 0;
       let errors = 0;
       let firstError: string | undefined;
-      const started = performance.now();
-      const deadline = started + plan.durationMs;
-      const worker = async (): Promise<void> => {
-        for (;;) {
-          for (let k = 0; k < plan.checkEvery; k++) {
-            const i = next++;
-            if (i >= plan.maxOps) return;
-            const key = plan.keyOf(i);
-            try {
-              await bento.getOrSet({
-                key,
-                factory: () => {
-                  loaderCalls++;
-                  return benchValue(key, i);
-                },
-              });
-              ops++;
-            } catch (error) {
-              errors++;
-              firstError ??= describe(error);
-            }
-          }
-          if (performance.now() >= deadline) return;
-        }
-      };
-      await Promise.all(Array.from({ length: plan.workers }, worker));
-      return { label, workers: plan.workers, ops, elapsedMs: performance.now() - started, loaderCalls, errors, firstError, tiers: undefined };
+      const elapsedMs = await runAsyncWorkers(
+        plan,
+        async (i) => {
+          const key = plan.keyOf(i);
+          await bento.getOrSet({
+            key,
+            factory: () => {
+              loaderCalls++;
+              return benchValue(key, i);
+            },
+          });
+          ops++;
+        },
+        (error) => {
+          errors++;
+          firstError ??= describe(error);
+        },
+      );
+      return { label, workers: plan.workers, ops, elapsedMs, loaderCalls, errors, firstError, tiers: undefined };
     }),
 });
 

@@ -4,6 +4,7 @@
 // not one runPromise per call; rate-limiter-flexible's is `await limiter.consume(key)` in N async
 // functions, a rejection with a `RateLimiterRes` being a refusal and any other one an error.
 import { Effect, Either } from "effect";
+import { runAsyncWorkers } from "./async-workers.js";
 import { performance } from "node:perf_hooks";
 import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
 import type { HubLimiter, LimitRule } from "./ratelimit-targets.js";
@@ -80,34 +81,26 @@ export const rlfTarget = (label: string, limiter: RateLimiterAbstract): LoadTarg
   label,
   run: (plan) =>
     Effect.promise(async (): Promise<LoadResult> => {
-      let next = 0;
       let allowed = 0;
       let refused = 0;
       let errors = 0;
       let firstError: string | undefined;
-      const started = performance.now();
-      const deadline = started + plan.durationMs;
-      const worker = async (): Promise<void> => {
-        for (;;) {
-          for (let k = 0; k < plan.checkEvery; k++) {
-            const i = next++;
-            if (i >= plan.maxOps) return;
-            try {
-              await limiter.consume(plan.identifierOf(i));
-              allowed++;
-            } catch (rejection) {
-              if (rejection instanceof RateLimiterRes) refused++;
-              else {
-                errors++;
-                firstError ??= describe(rejection);
-              }
-            }
+      const elapsedMs = await runAsyncWorkers(
+        plan,
+        async (i) => {
+          await limiter.consume(plan.identifierOf(i));
+          allowed++;
+        },
+        // rate-limiter-flexible rejects a refused check with its RateLimiterRes.
+        (rejection) => {
+          if (rejection instanceof RateLimiterRes) refused++;
+          else {
+            errors++;
+            firstError ??= describe(rejection);
           }
-          if (performance.now() >= deadline) return;
-        }
-      };
-      await Promise.all(Array.from({ length: plan.workers }, worker));
-      return { label, workers: plan.workers, ops: allowed + refused, allowed, refused, elapsedMs: performance.now() - started, errors, firstError };
+        },
+      );
+      return { label, workers: plan.workers, ops: allowed + refused, allowed, refused, elapsedMs, errors, firstError };
     }),
 });
 
