@@ -2,6 +2,7 @@
 // cap), the same way for both caches. The Hub's loop runs inside one Effect (fibers under
 // Effect.forEach), so what is measured is the cache, not one runPromise per call; bentocache's is
 // `await bento.getOrSet(...)` in N async functions.
+import { measureMirrored, type MirroredSettings } from "./mirrored.js";
 import { Effect } from "effect";
 import { runAsyncWorkers } from "./async-workers.js";
 import type { bentostore, BentoCache } from "bentocache";
@@ -176,11 +177,7 @@ export const merge = (results: ReadonlyArray<LoadResult>): LoadResult => {
   }));
 };
 
-export interface PhaseSettings {
-  readonly warmupMs: number;
-  /** Measured time per target, split in two halves: A B … then … B A. */
-  readonly measuredMs: number;
-}
+export type PhaseSettings = MirroredSettings;
 
 /**
  * A discarded warm-up per target, then two measured halves in mirrored order (A B, B A), so neither
@@ -193,22 +190,18 @@ export const measureInterleaved = (
   planFor: (segment: number, durationMs: number) => LoadPlan,
   log: (message: string) => Effect.Effect<void>,
 ): Effect.Effect<ReadonlyArray<LoadResult>> =>
-  Effect.gen(function* () {
+  Effect.suspend(() => {
     let segment = 0;
-    for (const target of targets) {
-      if (target.prepare !== undefined) yield* target.prepare;
-      yield* target.run(planFor(segment++, settings.warmupMs));
-    }
-    const halves: Array<Array<LoadResult>> = targets.map(() => []);
-    const order = [...targets.keys(), ...[...targets.keys()].reverse()];
-    for (const index of order) {
-      const prepare = targets[index]!.prepare;
-      if (prepare !== undefined) yield* prepare;
-      const result = yield* targets[index]!.run(planFor(segment++, settings.measuredMs / 2));
-      halves[index]!.push(result);
-      yield* log(`  ${result.label}: ${Math.round(opsPerSecond(result))} ops/s (${result.ops} ops)`);
-    }
-    return halves.map(merge);
+    return measureMirrored(
+      targets.length,
+      settings,
+      (index, durationMs, measured) => {
+        const target = targets[index]!;
+        const run = Effect.zipRight(target.prepare ?? Effect.void, target.run(planFor(segment++, durationMs)));
+        return measured ? Effect.tap(run, (result) => log(`  ${result.label}: ${Math.round(opsPerSecond(result))} ops/s (${result.ops} ops)`)) : run;
+      },
+      (first, second) => merge([first, second]),
+    );
   });
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // until the time (or the operation budget) runs out, recording every operation's latency.
 // Targets measured together are interleaved (A B C, then C B A) so that neither the order nor the
 // table growing during the run favours one of them.
+import { measureMirrored } from "./mirrored.js";
 import { Effect, Ref } from "effect";
 import { performance } from "node:perf_hooks";
 
@@ -100,22 +101,16 @@ export const measureInterleaved = (
   settings: LoadSettings,
   progress: (message: string) => Effect.Effect<void>,
 ): Effect.Effect<ReadonlyArray<LoadResult>> =>
-  Effect.gen(function* () {
-    const counters = yield* Effect.forEach(targets, () => Ref.make(0));
-    for (const [index, target] of targets.entries()) {
-      yield* progress(`${target.label}: warm-up ${settings.warmupMs} ms`);
-      yield* runRound(target, counters[index]!, settings, settings.warmupMs);
-    }
-    const order = [...targets.keys()];
-    const results = new Map<number, LoadResult>();
-    for (const round of [order, [...order].reverse()]) {
-      for (const index of round) {
+  Effect.flatMap(Effect.forEach(targets, () => Ref.make(0)), (counters) =>
+    measureMirrored(
+      targets.length,
+      settings,
+      (index, durationMs, measured) => {
         const target = targets[index]!;
-        const result = yield* runRound(target, counters[index]!, settings, settings.measuredMs / 2);
-        yield* progress(`${target.label}: ${result.ops} ops in ${(result.elapsedMs / 1000).toFixed(1)} s`);
-        const earlier = results.get(index);
-        results.set(index, earlier === undefined ? result : merge(earlier, result));
-      }
-    }
-    return order.map((index) => results.get(index)!);
-  });
+        const round = runRound(target, counters[index]!, settings, durationMs);
+        return measured
+          ? Effect.tap(round, (result) => progress(`${target.label}: ${result.ops} ops in ${(result.elapsedMs / 1000).toFixed(1)} s`))
+          : Effect.zipRight(progress(`${target.label}: warm-up ${durationMs} ms`), round);
+      },
+      merge,
+    ));

@@ -3,6 +3,7 @@
 // Effect.forEach, each a loop of `yield* limiter.check(...)`), so what is measured is the limiter,
 // not one runPromise per call; rate-limiter-flexible's is `await limiter.consume(key)` in N async
 // functions, a rejection with a `RateLimiterRes` being a refusal and any other one an error.
+import { measureMirrored, type MirroredSettings } from "./mirrored.js";
 import { Effect, Either } from "effect";
 import { runAsyncWorkers } from "./async-workers.js";
 import { performance } from "node:perf_hooks";
@@ -144,11 +145,7 @@ const measured = (target: LoadTarget, plan: LoadPlan, redisCpu: CpuProbe | undef
     };
   });
 
-export interface PhaseSettings {
-  readonly warmupMs: number;
-  /** Measured time per target, split in two halves: A B … then … B A. */
-  readonly measuredMs: number;
-}
+export type PhaseSettings = MirroredSettings;
 
 /**
  * A discarded warm-up per target, then two measured halves in mirrored order (A B C, C B A), so
@@ -161,17 +158,16 @@ export const measureInterleaved = (
   log: (message: string) => Effect.Effect<void>,
   redisCpu?: CpuProbe,
 ): Effect.Effect<ReadonlyArray<MeasuredResult>> =>
-  Effect.gen(function* () {
-    for (const target of targets) yield* target.run(planFor(settings.warmupMs));
-    const halves: Array<Array<MeasuredResult>> = targets.map(() => []);
-    const order = [...targets.keys(), ...[...targets.keys()].reverse()];
-    for (const index of order) {
-      const result = yield* measured(targets[index]!, planFor(settings.measuredMs / 2), redisCpu);
-      halves[index]!.push(result);
-      yield* log(`  ${result.label}: ${Math.round(checksPerSecond(result))} checks/s (${result.ops} checks)`);
-    }
-    return halves.map(merge);
-  });
+  measureMirrored(
+    targets.length,
+    settings,
+    (index, durationMs, isMeasured) =>
+      isMeasured
+        ? Effect.tap(measured(targets[index]!, planFor(durationMs), redisCpu), (result) =>
+          log(`  ${result.label}: ${Math.round(checksPerSecond(result))} checks/s (${result.ops} checks)`))
+        : measured(targets[index]!, planFor(durationMs), undefined), // a warm-up: its figures are dropped
+    (first, second) => merge([first, second]),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Exactness: `total` concurrent checks of one identifier on a limit, spread over several limiter
