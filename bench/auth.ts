@@ -27,7 +27,7 @@ import path from "node:path";
 import { generateApiKey, parseApiKey } from "../src/services/keys/format.js";
 import { AUTHENTICATED_PATH, CPU_PATH, PUBLIC_PATH, SETTINGS_PATH } from "./lib/auth-paths.js";
 import { installCleanupHandlers, runBenchMain } from "./lib/cleanup.js";
-import { flagFromEnv, positiveNumberFromEnv } from "./lib/env.js";
+import { flagFromEnv, positiveNumberFromEnv, UNREACHED_LIMITS_ENV } from "./lib/env.js";
 import type { LoadSummary } from "./lib/load.js";
 import { getFreePort } from "./lib/net.js";
 import { formatTable, round, type Column } from "./lib/report.js";
@@ -211,7 +211,7 @@ const main = async (): Promise<number> => {
     name: "hub",
     entry: "bench/lib/auth-hub-server.ts",
     port: await getFreePort(),
-    env: { DATA_DIR: dataDir, LOG_LEVEL: HUB_LOG_LEVEL, HUB_BOOTSTRAP_ADMIN_KEY: adminKey },
+    env: { DATA_DIR: dataDir, LOG_LEVEL: HUB_LOG_LEVEL, HUB_BOOTSTRAP_ADMIN_KEY: adminKey, ...UNREACHED_LIMITS_ENV },
     unsetEnv: ["DATABASE_URL", "REDIS_URL"],
     logDir,
   });

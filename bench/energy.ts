@@ -44,7 +44,7 @@ import {
 } from "./lib/energy-http.js";
 import { createRawLedger, type LoopResult, mergeLoops, opsPerSecond, rawCharge, rawPool, runClosedLoop } from "./lib/energy-raw.js";
 import { measureBalanceReads, type ReadResults } from "./lib/energy-reads.js";
-import { flagFromEnv, positiveNumberFromEnv } from "./lib/env.js";
+import { flagFromEnv, positiveNumberFromEnv, UNREACHED_LIMITS_ENV } from "./lib/env.js";
 import { eventsPerSecond, percentile } from "./lib/events-load.js";
 import type { LoadSummary } from "./lib/load.js";
 import { getFreePort } from "./lib/net.js";
@@ -207,6 +207,7 @@ const main = async (): Promise<number> => {
       CLUSTER_RUNNER_HOST: "127.0.0.1",
       CLUSTER_RUNNER_PORT: String(runnerPort),
       LOG_LEVEL: HUB_LOG_LEVEL,
+      ...UNREACHED_LIMITS_ENV,
     },
     ...(settings.cpuProfile ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : {}),
     unsetEnv: ["REDIS_URL", "OTEL_EXPORTER_OTLP_ENDPOINT"],

@@ -21,7 +21,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { installCleanupHandlers, runBenchMain } from "./lib/cleanup.js";
-import { flagFromEnv, positiveNumberFromEnv } from "./lib/env.js";
+import { flagFromEnv, positiveNumberFromEnv, UNREACHED_LIMITS_ENV } from "./lib/env.js";
 import { runLoad, type LoadSummary } from "./lib/load.js";
 import { getFreePort, httpGet, type HttpGetResult } from "./lib/net.js";
 import { formatTable, round, type Column } from "./lib/report.js";
@@ -215,7 +215,7 @@ const main = async (): Promise<number> => {
     name: "hub",
     entry: "src/main.ts",
     port: await getFreePort(),
-    env: { DATA_DIR: dataDir, LOG_LEVEL: HUB_LOG_LEVEL },
+    env: { DATA_DIR: dataDir, LOG_LEVEL: HUB_LOG_LEVEL, ...UNREACHED_LIMITS_ENV },
     unsetEnv: ["DATABASE_URL", "REDIS_URL"],
     logDir,
   });

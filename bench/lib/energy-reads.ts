@@ -15,6 +15,7 @@ import { ClusterLive } from "../../src/services/cluster/live.js";
 import { Energy } from "../../src/services/energy/Energy.js";
 import { CacheLive } from "../../src/services/cache/live.js";
 import { EnergyLive } from "../../src/services/energy/live.js";
+import { RateLimitsLive } from "../../src/services/rate-limit/policy.js";
 import { RedisStoreMemory } from "../../src/services/redis/memory.js";
 import { EventStoreLive } from "../../src/services/events/live.js";
 import type { UserId } from "../../src/services/guardian/schema.js";
@@ -70,7 +71,7 @@ const program = (settings: ReadSettings) =>
     // As src/layers/hub.ts composes them: the energy service on the cluster and the event store.
     const context = yield* Layer.build(
       EnergyLive.pipe(
-        Layer.provideMerge(Layer.mergeAll(ClusterLive, CacheLive.pipe(Layer.provide(RedisStoreMemory)))),
+        Layer.provideMerge(Layer.mergeAll(ClusterLive, Layer.merge(CacheLive, RateLimitsLive).pipe(Layer.provide(RedisStoreMemory)))),
         Layer.provideMerge(EventStoreLive),
         Layer.provide(Layer.succeedContext(base)),
       ),

@@ -1,15 +1,17 @@
 /**
  * The HTTP door's one security middleware: `Authorization: Bearer <API key or user token>`,
- * authenticated by `Auth`, then authorised against the policy the endpoint declares
+ * admitted (AUTH_LOGIN, API_GENERAL) and authenticated by `Admission`, then authorised against the policy the endpoint declares
  * (`AccessAnnotation`) and, for user routes, the `userId` path parameter. Endpoints without this
  * middleware are public; they are listed in PUBLIC_ENDPOINTS, and a test keeps both lists honest.
  */
 import { HttpApi, HttpApiMiddleware, HttpApiSecurity, HttpRouter, HttpServerRequest, OpenApi } from "@effect/platform"
-import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { Auth } from "../services/auth/Auth.js"
+import { Context, Effect, FiberRef, Layer, Option, Redacted, Schema } from "effect"
 import { bearerCredential } from "../services/auth/bearer.js"
 import { Access, AccessAnnotation, type AccessPolicy, Forbidden, type Principal, Unauthorized } from "../services/auth/schema.js"
 import { ServiceUnavailable } from "../services/common/errors.js"
+import { currentRequest } from "../services/logging/request-context.js"
+import { Admission } from "../services/rate-limit/admission.js"
+import { RateLimited } from "../services/rate-limit/schema.js"
 import { envelope } from "./envelope.js"
 
 /** `METHOD path`, as endpoints and routes spell it. */
@@ -28,7 +30,7 @@ export const PUBLIC_ENDPOINTS: ReadonlySet<string> = new Set([
 export const PUBLIC_PATHS: ReadonlyArray<string> = ["/docs", "/openapi.json", "/metrics"]
 
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
-  failure: Schema.Union(envelope(Unauthorized), envelope(Forbidden), envelope(ServiceUnavailable)),
+  failure: Schema.Union(envelope(Unauthorized), envelope(Forbidden), envelope(RateLimited), envelope(ServiceUnavailable)),
   security: {
     bearer: HttpApiSecurity.bearer.pipe(
       HttpApiSecurity.annotate(
@@ -74,7 +76,7 @@ export const AuthenticationLive = (api: HttpApi.HttpApi.Any) =>
   Layer.effect(
     Authentication,
     Effect.gen(function* () {
-      const auth = yield* Auth
+      const admission = yield* Admission
       const policies = accessPolicies(api)
       // By route object: the policy is found once per route, not once per request.
       const byRoute = new WeakMap<HttpRouter.Route<unknown, unknown>, AccessPolicy>()
@@ -94,10 +96,16 @@ export const AuthenticationLive = (api: HttpApi.HttpApi.Any) =>
           Effect.contextWithEffect((context: Context.Context<HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext>) => {
             const request = Context.get(context, HttpServerRequest.HttpServerRequest)
             const route = Context.get(context, HttpRouter.RouteContext)
-            return Effect.map(
-              auth.check(bearerCredential(request.headers["authorization"]), policyOf(route.route), route.params["userId"]),
-              (principal) => void principals.set(request, principal)
-            )
+            return Effect.flatMap(FiberRef.get(currentRequest), (meta) =>
+              Effect.map(
+                admission.authenticate({
+                  credential: bearerCredential(request.headers["authorization"]),
+                  policy: policyOf(route.route),
+                  userId: route.params["userId"],
+                  clientIp: meta?.clientIp
+                }),
+                (principal) => void principals.set(request, principal)
+              ))
           })
       }
     })

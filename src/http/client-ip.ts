@@ -4,7 +4,15 @@
  * (each trusted proxy appended the address it saw) and the first address not itself trusted is the
  * client. An untrusted peer's `X-Forwarded-For` is ignored: anyone can send that header.
  */
+import { randomBytes } from "node:crypto"
 import { BlockList, isIP } from "node:net"
+
+/**
+ * How the edge hands the client's address to the RPC door, which sees only headers: a header whose
+ * name is drawn at random per process, so no client can send it (an RPC message's own headers
+ * are merged over the request's).
+ */
+export const PEER_HEADER = `x-luna-peer-${randomBytes(12).toString("hex")}`
 
 export interface TrustedProxies {
   readonly trusts: (address: string) => boolean

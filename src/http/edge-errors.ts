@@ -3,7 +3,8 @@
  * the edge and the OpenAPI document share one definition.
  */
 import { JSONSchema, Schema } from "effect"
-import { type ErrorBody, errorBody } from "./envelope.js"
+import { RateLimited } from "../services/rate-limit/schema.js"
+import { envelope, type ErrorBody, errorBody } from "./envelope.js"
 
 const envelopeOf = <F extends Schema.Struct.Fields>(tag: string, fields: F) =>
   Schema.Struct({
@@ -32,6 +33,8 @@ export const EDGE_ERRORS = {
   NotFound: define("NotFoundError", 404, "No such route", envelopeOf("NotFound", { path: Schema.String })),
   PayloadTooLarge: define("PayloadTooLargeError", 413, "The request body exceeds the size limit",
     envelopeOf("PayloadTooLarge", { limitBytes: Schema.Int })),
+  RateLimited: define("RateLimited", 429, "Too many requests for this scope; retry after `Retry-After` seconds",
+    Schema.encodedSchema(envelope(RateLimited))),
   InternalError: define("InternalError", 500, "An unexpected failure; quote the request id to support",
     envelopeOf("InternalError", { requestId: Schema.String }))
 } as const

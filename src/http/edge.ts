@@ -2,13 +2,21 @@
  * The HTTP edge: what every request goes through before and after the router, once.
  * Request id (accepted or generated, echoed), CORS, security headers, body-size limit, the error
  * envelope for what no handler answered (bad input, unknown route, oversized body, defects),
- * `Retry-After` on retryable errors, one access-log line and the request metrics.
+ * `Retry-After` on retryable errors, one access-log line and the request metrics. With limits, it
+ * also finds the client's address, refuses what `GLOBAL_DDOS` refuses (the probes excepted) and
+ * writes the `RateLimit-Policy`/`RateLimit` headers of every check the request went through.
  */
-import { HttpServerError, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Cause, Effect, Metric, MetricLabel, Option } from "effect"
+import { Headers, HttpServerError, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Cause, Effect, Metric, MetricLabel, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { httpRequestDurationMs, httpRequests } from "../services/monitoring/metrics.js"
-import type { ErrorBody } from "./envelope.js"
+import { ServiceUnavailable } from "../services/common/errors.js"
+import type { Admission, LimitNotes } from "../services/rate-limit/admission.js"
+import { RateLimited } from "../services/rate-limit/schema.js"
+import { clientIp, PEER_HEADER, type TrustedProxies } from "./client-ip.js"
+import { envelope, type ErrorBody } from "./envelope.js"
+import { rateLimitHeaders } from "./rate-limit-headers.js"
+import { RPC_HTTP_PATH, RPC_WS_PATH } from "../rpc/paths.js"
 import { internalError, invalidRequest, notFound, payloadTooLarge } from "./edge-errors.js"
 import { currentRequest, type RequestContext } from "../services/logging/request-context.js"
 import { DOCS_PATH } from "./routes.js"
@@ -19,6 +27,13 @@ export interface EdgeOptions {
   readonly corsOrigins: ReadonlyArray<string>
   /** Write one access line per request (decided once: the level does not change at run time). */
   readonly accessLog: boolean
+  /** Rate limiting at the door; absent: nothing is limited here. */
+  readonly limits?: EdgeLimits | undefined
+}
+
+export interface EdgeLimits {
+  readonly admit: Admission["Type"]["admit"]
+  readonly trustedProxies: TrustedProxies
 }
 
 /** Requests in flight, for the graceful drain. Mutated synchronously on one thread only. */
@@ -57,6 +72,37 @@ const WWW_AUTHENTICATE = 'Bearer realm="luna-hub"'
 const EXPOSED_HEADERS = "X-Request-Id, Retry-After, RateLimit, RateLimit-Policy"
 
 const json = (status: number, body: ErrorBody) => HttpServerResponse.unsafeJson(body, { status })
+
+const encodeRateLimited = Schema.encodeSync(envelope(RateLimited))
+const encodeUnavailable = Schema.encodeSync(envelope(ServiceUnavailable))
+
+/** The answer to a request `GLOBAL_DDOS` refused, or that the limit store could not decide (failing closed). */
+const refusedAtTheDoor = (error: RateLimited | ServiceUnavailable) =>
+  HttpServerResponse.setHeader(
+    error._tag === "RateLimited" ? json(429, encodeRateLimited(error)) : json(503, encodeUnavailable(error)),
+    "retry-after",
+    String(error.retryAfterSeconds)
+  )
+
+/**
+ * Not counted by `GLOBAL_DDOS` at the door: the liveness and readiness probes (an orchestrator
+ * must always reach them), and `POST /rpc`, whose calls the RPC door counts one by one.
+ */
+const skipsDoorLimit = (method: string, url: string): boolean =>
+  url.startsWith("/monitoring/health") || url.startsWith("/monitoring/ready") ||
+  (method === "POST" && pathOf(url) === RPC_HTTP_PATH)
+
+const isRpcPath = (url: string): boolean => {
+  const path = pathOf(url)
+  return path === RPC_HTTP_PATH || path === RPC_WS_PATH
+}
+
+const withLimitHeaders = (response: HttpServerResponse.HttpServerResponse, notes: LimitNotes): HttpServerResponse.HttpServerResponse => {
+  const headers = rateLimitHeaders(notes)
+  if (headers === undefined) return response
+  const withPolicy = HttpServerResponse.setHeader(response, "ratelimit-policy", headers.policy)
+  return headers.state === undefined ? withPolicy : HttpServerResponse.setHeader(withPolicy, "ratelimit", headers.state)
+}
 
 const isBodyTooLarge = (error: unknown): boolean =>
   error instanceof HttpServerError.RequestError &&
@@ -176,9 +222,14 @@ export const makeEdge = <E, R>(
   return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
     const startedAt = performance.now()
     const given = request.headers["x-request-id"]
+    const limits = options.limits
     const meta: RequestContext = {
       requestId: given !== undefined && REQUEST_ID.test(given) ? given : randomUUID(),
-      route: undefined
+      route: undefined,
+      clientIp: limits === undefined
+        ? undefined
+        : clientIp(Option.getOrUndefined(request.remoteAddress), request.headers["x-forwarded-for"], limits.trustedProxies),
+      limits: limits === undefined ? undefined : []
     }
     const cors = corsHeaders(options.corsOrigins, request.headers["origin"])
     inFlight.enter()
@@ -190,7 +241,7 @@ export const makeEdge = <E, R>(
         : contentLength > options.maxBodyBytes
           ? // Answered without reading the body, so the connection cannot be reused.
             Effect.succeed(HttpServerResponse.setHeader(json(413, payloadTooLarge(options.maxBodyBytes)), "connection", "close"))
-          : app.pipe(
+          : limited(app, request, meta, limits).pipe(
               Effect.locally(currentRequest, meta),
               Effect.map((response) => (response.status >= 400 ? rewriteErrorResponse(response) : response)),
               Effect.catchAllCause((cause) => answerFailure(cause, request, meta, options.maxBodyBytes))
@@ -201,12 +252,32 @@ export const makeEdge = <E, R>(
         const secured = HttpServerResponse.setHeader(withSecurityHeaders(response, request.url), "x-request-id", meta.requestId)
         // RFC 9110: a 401 names the scheme the credentials go in.
         const withId = response.status === 401 ? HttpServerResponse.setHeader(secured, "www-authenticate", WWW_AUTHENTICATE) : secured
-        const closing = inFlight.draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
+        const withLimits = meta.limits === undefined ? withId : withLimitHeaders(withId, meta.limits)
+        const closing = inFlight.draining ? HttpServerResponse.setHeader(withLimits, "connection", "close") : withLimits
         return cors === undefined ? closing : HttpServerResponse.setHeaders(closing, cors)
       }),
       Effect.tap((response) => record(request, meta, response.status, performance.now() - startedAt, options.accessLog)),
       Effect.ensuring(Effect.sync(() => inFlight.leave()))
     )
+  })
+}
+
+/** `app` behind the door's limit, and told the client's address when it is the RPC door. */
+const limited = <E, R>(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+  request: HttpServerRequest.HttpServerRequest,
+  meta: RequestContext,
+  limits: EdgeLimits | undefined
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R> => {
+  if (limits === undefined) return app
+  // The RPC door reads the client's address from a header only the edge can name (see PEER_HEADER).
+  const served = isRpcPath(request.url)
+    ? Effect.provideService(app, HttpServerRequest.HttpServerRequest, request.modify({ headers: Headers.set(request.headers, PEER_HEADER, meta.clientIp ?? "") }))
+    : app
+  if (skipsDoorLimit(request.method, request.url)) return served
+  return Effect.matchEffect(limits.admit(meta.clientIp), {
+    onFailure: (error) => Effect.succeed(refusedAtTheDoor(error)),
+    onSuccess: () => served
   })
 }
 

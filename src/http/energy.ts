@@ -51,6 +51,7 @@ import {
 import { UserId } from "../services/guardian/schema.js"
 import { Authentication } from "./authentication.js"
 import { envelope } from "./envelope.js"
+import { RateLimited } from "../services/rate-limit/schema.js"
 
 export const UserPath = Schema.Struct({ userId: UserId })
 export const ReservationPath = Schema.Struct({ userId: UserId, reservationId: TransactionId })
@@ -58,6 +59,11 @@ export const ActionPath = Schema.Struct({ action: ActionName })
 export const PlanPath = Schema.Struct({ plan: PlanName })
 
 const unavailable = envelope(ServiceUnavailable)
+const rateLimited = envelope(RateLimited)
+/** Said of the generation actions' charges, which API_CV_GENERATION limits. */
+const GENERATION_LIMIT =
+  "`cv_generation` and `cover_letter_generation` are limited per user (API_CV_GENERATION, default 10 per hour, " +
+  "fixed window): 429 RateLimited beyond it; a replayed idempotency key is not counted again."
 const userNotFound = envelope(UserNotFound)
 const keyReused = envelope(IdempotencyKeyReused)
 const unknownAction = envelope(UnknownAction)
@@ -173,13 +179,14 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       .setPath(UserPath)
       .addError(unknownAction)
       .addError(insufficient)
+      .addError(rateLimited)
       .annotate(AccessAnnotation, Access.user("energy:write"))
       .annotate(OpenApi.Summary, "Consume energy for an action")
       .annotate(
         OpenApi.Description,
         "Charges the action's cost from the available energy (an unlimited plan is charged 0 and never refused). " +
           `402 InsufficientEnergy, with \`required\` and \`available\`, when the available energy does not cover it; ` +
-          `400 UnknownAction for an action not in the catalogue. ${IDEMPOTENT} ${NO_ACCOUNT} ${USER_OR_SERVICE}`
+          `400 UnknownAction for an action not in the catalogue. ${GENERATION_LIMIT} ${IDEMPOTENT} ${NO_ACCOUNT} ${USER_OR_SERVICE}`
       )
   )
   .add(
@@ -223,6 +230,7 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       .setPath(UserPath)
       .addError(unknownAction)
       .addError(insufficient)
+      .addError(rateLimited)
       .annotate(AccessAnnotation, Access.user("energy:write"))
       .annotate(OpenApi.Summary, "Reserve energy")
       .annotate(
@@ -230,7 +238,7 @@ export class EnergyApi extends HttpApiGroup.make("energy")
         "Holds the cost of an `action` or a plain `amount` for `ttlSeconds` (default 900): held energy is not " +
           "available, and not spent until committed. The reservation's id is `transaction.transactionId`; commit or " +
           "release it, or it lapses and its energy returns. 402 InsufficientEnergy when the available energy does not " +
-          `cover it. ${IDEMPOTENT} ${NO_ACCOUNT} ${USER_OR_SERVICE}`
+          `cover it. ${GENERATION_LIMIT} ${IDEMPOTENT} ${NO_ACCOUNT} ${USER_OR_SERVICE}`
       )
   )
   .add(

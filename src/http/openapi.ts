@@ -1,8 +1,9 @@
 /**
  * Completes the generated OpenAPI document with the errors the HTTP edge writes itself, so the
  * document shows every body a client can receive: HttpApi's own decode error is replaced by the
- * envelope the edge actually sends, 413 is declared where a body is read and 500 everywhere;
- * the 404 of unknown routes is listed among the components.
+ * envelope the edge actually sends, 413 is declared where a body is read, 429 (GLOBAL_DDOS)
+ * everywhere but on the probes, and 500 everywhere; the 404 of unknown routes is listed among the
+ * components.
  */
 import { EDGE_ERRORS, EDGE_SCHEMA_DEFINITIONS } from "./edge-errors.js"
 
@@ -23,6 +24,9 @@ const replaceRefs = (node: unknown, from: string, to: string): unknown => {
   return out
 }
 
+/** The liveness and readiness probes, which no limit ever refuses (see the edge). */
+const isProbe = (path: string): boolean => path.startsWith("/monitoring/health") || path === "/monitoring/ready"
+
 export const documentErrorEnvelope = (spec: Json): Json => {
   const withEnvelope = replaceRefs(
     spec,
@@ -33,14 +37,16 @@ export const documentErrorEnvelope = (spec: Json): Json => {
   const schemas = { ...((components.schemas ?? {}) as Json) }
   delete schemas.HttpApiDecodeError
   for (const [name, definition] of Object.entries(EDGE_SCHEMA_DEFINITIONS)) schemas[name] ??= definition
-  for (const e of Object.values(EDGE_ERRORS)) schemas[e.schemaName] = e.jsonSchema
+  // Endpoints declaring RateLimited already generated its schema, from the same envelope.
+  for (const e of Object.values(EDGE_ERRORS)) schemas[e.schemaName] ??= e.jsonSchema
   const paths = (withEnvelope.paths ?? {}) as Record<string, Record<string, Json>>
-  for (const operations of Object.values(paths)) {
+  for (const [path, operations] of Object.entries(paths)) {
     for (const operation of Object.values(operations)) {
       const responses = (operation.responses ?? {}) as Json
       if (operation.requestBody !== undefined) {
         responses["413"] ??= response(EDGE_ERRORS.PayloadTooLarge.description, EDGE_ERRORS.PayloadTooLarge.schemaName)
       }
+      if (!isProbe(path)) responses["429"] ??= response(EDGE_ERRORS.RateLimited.description, EDGE_ERRORS.RateLimited.schemaName)
       responses["500"] ??= response(EDGE_ERRORS.InternalError.description, EDGE_ERRORS.InternalError.schemaName)
       operation.responses = responses
     }

@@ -10,6 +10,8 @@ import { Duration, Effect, FiberRef, identity, Layer, LogLevel, Option } from "e
 import * as http from "node:http"
 import { HubConfig } from "../config.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
+import { Admission } from "../services/rate-limit/admission.js"
+import { trustedProxies } from "./client-ip.js"
 import { makeEdge, InFlightRequests } from "./edge.js"
 import { DOCS_PATH } from "./routes.js"
 
@@ -27,9 +29,16 @@ const serveRouter = Effect.gen(function* () {
   const nodeServer = yield* NodeServer
   const inFlight = new InFlightRequests()
   const minimumLevel = yield* FiberRef.get(FiberRef.currentMinimumLogLevel)
+  const admission = yield* Admission
   const edge = makeEdge(
     router.asHttpEffect(),
-    { ...settings.server, accessLog: LogLevel.greaterThanEqual(LogLevel.Info, minimumLevel) },
+    {
+      ...settings.server,
+      accessLog: LogLevel.greaterThanEqual(LogLevel.Info, minimumLevel),
+      limits: settings.rateLimit.enabled
+        ? { admit: admission.admit, trustedProxies: trustedProxies(settings.rateLimit.trustedProxies) }
+        : undefined
+    },
     inFlight
   )
   // A span per request costs ~20 % of the request and goes nowhere without an OTLP endpoint.

@@ -9,6 +9,7 @@ import type { DatabaseServices } from "../services/database/live.js"
 import { AuthLive } from "../services/auth/live.js"
 import { CacheLive } from "../services/cache/live.js"
 import { RateLimitAdminLive } from "../services/rate-limit/admin.js"
+import { AdmissionLive } from "../services/rate-limit/admission.js"
 import { RateLimitsLive } from "../services/rate-limit/policy.js"
 import { ClusterLive } from "../services/cluster/live.js"
 import { EnergyLive } from "../services/energy/live.js"
@@ -23,7 +24,8 @@ import type { RedisStore } from "../services/redis/RedisStore.js"
 export type Infrastructure = DatabaseServices | RedisStore
 
 /** Every concern's service, built on the infrastructure. */
-export const ServiceLayers = Layer.mergeAll(AuthLive.pipe(Layer.provideMerge(ApiKeysLive)), EnergyLive, RateLimitAdminLive).pipe(
+export const ServiceLayers = Layer.mergeAll(AdmissionLive, EnergyLive, RateLimitAdminLive).pipe(
+  Layer.provideMerge(AuthLive.pipe(Layer.provideMerge(ApiKeysLive))),
   Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive, CacheLive, RateLimitsLive)),
   Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer)),
   // The actor runtime the energy accounts run on (in memory on PGlite, runners over Postgres).

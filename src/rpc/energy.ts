@@ -48,6 +48,7 @@ import {
   UserStats,
   WriteResult
 } from "../services/energy/schema.js"
+import { RateLimited } from "../services/rate-limit/schema.js"
 import { UserId } from "../services/guardian/schema.js"
 import { RpcAuthentication } from "./authentication.js"
 
@@ -113,8 +114,8 @@ export class EnergyUserReadRpcs extends RpcGroup.make(
 
 /** A user's own spending: their token (for their `userId` only) or a key with `energy:write`. */
 export class EnergyUserWriteRpcs extends RpcGroup.make(
-  Rpc.make("Consume", { payload: ConsumePayload, success: WriteResult, error: Schema.Union(...WriteErrors, UnknownAction, InsufficientEnergy) }),
-  Rpc.make("Reserve", { payload: ReservePayload, success: WriteResult, error: Schema.Union(...WriteErrors, UnknownAction, InsufficientEnergy) }),
+  Rpc.make("Consume", { payload: ConsumePayload, success: WriteResult, error: Schema.Union(...WriteErrors, UnknownAction, InsufficientEnergy, RateLimited) }),
+  Rpc.make("Reserve", { payload: ReservePayload, success: WriteResult, error: Schema.Union(...WriteErrors, UnknownAction, InsufficientEnergy, RateLimited) }),
   Rpc.make("Commit", { payload: CommitPayload, success: WriteResult, error: Schema.Union(...WriteErrors, ...ReservationErrors, CommitExceedsReservation) }),
   Rpc.make("Release", { payload: ReleasePayload, success: WriteResult, error: Schema.Union(...WriteErrors, ...ReservationErrors) })
 )

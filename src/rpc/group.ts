@@ -1,4 +1,5 @@
 /** Every RPC group the Hub serves, merged: what the server mounts and the client speaks. */
+import { RpcAdmission } from "./authentication.js"
 import { CacheRpcs } from "./cache.js"
 import { EnergyRpcs } from "./energy.js"
 import { EventsRpcs } from "./events.js"
@@ -6,5 +7,6 @@ import { KeySelfRpcs, KeysRpcs } from "./keys.js"
 import { MonitoringRpcs } from "./monitoring.js"
 import { RateLimitingRpcs } from "./rate-limiting.js"
 
-export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs, CacheRpcs, RateLimitingRpcs)
+// Added last, so it runs first: GLOBAL_DDOS before authentication (see RpcAdmission).
+export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs, CacheRpcs, RateLimitingRpcs).middleware(RpcAdmission)
 export type HubRpcs = typeof HubRpcs

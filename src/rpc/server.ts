@@ -4,7 +4,8 @@
 import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Layer } from "effect"
 import { HubRpcs } from "./group.js"
-import { RpcAuthenticationLive } from "./authentication.js"
+import { RPC_HTTP_PATH, RPC_WS_PATH } from "./paths.js"
+import { RpcAdmissionLive, RpcAuthenticationLive } from "./authentication.js"
 import { CacheRpcLive } from "./cache-handlers.js"
 import { EnergyRpcLive } from "./energy-handlers.js"
 import { EventsRpcLive } from "./events-handlers.js"
@@ -12,10 +13,9 @@ import { KeySelfRpcLive, KeysRpcLive } from "./keys-handlers.js"
 import { MonitoringRpcLive } from "./monitoring-handlers.js"
 import { RateLimitingRpcLive } from "./rate-limiting-handlers.js"
 
-export const RPC_HTTP_PATH = "/rpc"
-export const RPC_WS_PATH = "/rpc/ws"
+export { RPC_HTTP_PATH, RPC_WS_PATH }
 
-const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RateLimitingRpcLive, RpcAuthenticationLive)
+const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RateLimitingRpcLive, RpcAuthenticationLive, RpcAdmissionLive)
 
 export const RpcRoutes = Layer.mergeAll(
   RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(

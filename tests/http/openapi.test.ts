@@ -50,6 +50,24 @@ describe("OpenAPI document and docs", () => {
         expect(v2["503"]).toBeDefined()
       }))
 
+    it.effect("declares 429 RateLimited on every operation but the probes, and on the generation charges", () =>
+      Effect.gen(function* () {
+        const spec = (yield* call("/openapi.json")).json as Json
+        const schemas = spec.components.schemas as Json
+        expect(schemas.RateLimited.properties.error.required).toEqual(expect.arrayContaining(["tag", "message", "scope", "retryAfterSeconds"]))
+        const probes = ["/monitoring/health", "/monitoring/health/v2", "/monitoring/health/watch", "/monitoring/ready"]
+        for (const [path, operations] of Object.entries(spec.paths as Record<string, Record<string, Json>>)) {
+          for (const [method, operation] of Object.entries(operations)) {
+            const limited = JSON.stringify(operation.responses["429"] ?? null)
+            if (probes.includes(path)) expect(limited, `${method} ${path}`).toBe("null")
+            else expect(limited, `${method} ${path}`).toContain('"#/components/schemas/RateLimited"')
+          }
+        }
+        for (const path of ["/energy/{userId}/consume", "/energy/{userId}/reservations"]) {
+          expect(spec.paths[path].post.description, path).toContain("API_CV_GENERATION")
+        }
+      }))
+
     it.effect("serves interactive docs at /docs with no CDN", () =>
       Effect.gen(function* () {
         const answer = yield* call("/docs")

@@ -24,7 +24,8 @@ const remainingIn = (status: Json, scope: string): number => status.scopes.find(
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`rate-limiting administration (${backend.name})`, () => {
-    layer(testHubLayer(backend.name), { timeout: 60_000, excludeTestServices: true })((it) => {
+    // The default scopes, whose rules the assertions name.
+    layer(testHubLayer(backend.name, { env: { RATE_LIMIT_SCOPES: "{}" } }), { timeout: 60_000, excludeTestServices: true })((it) => {
       const identifier = () => `u-rl-${runToken()}`
 
       it.effect("status shows every scope's rule and state without spending; reset forgets one scope, then all, and is audited", () =>

@@ -22,6 +22,7 @@ import type { Database } from "../../src/services/database/Database.js"
 import { pgliteDataDir } from "../../src/services/database/embedded.js"
 import { DatabaseLive, type DatabaseLayerOptions } from "../../src/services/database/live.js"
 import { TEST_AUTH_ENV } from "./auth.js"
+import { GENEROUS_LIMITS_ENV } from "./limits-env.js"
 import { type BackendName, runToken, TEST_DATABASE_URL } from "./backends.js"
 
 export type TestDatabaseServices = Database | PgClient.PgClient | SqlClient | HubConfig
@@ -115,7 +116,7 @@ export const databaseLayer = (
     const target: Record<string, string> = backend === "real"
       ? { DATABASE_URL: options.databaseUrl ?? (yield* testDatabaseUrl) }
       : { DATA_DIR: options.dataDir ?? (yield* tempDataDir) }
-    const config = HubConfig.fromRecord({ ...TEST_AUTH_ENV, ...target, ...options.env })
+    const config = HubConfig.fromRecord({ ...TEST_AUTH_ENV, ...GENEROUS_LIMITS_ENV, ...target, ...options.env })
     const logging = options.logger === undefined
       ? Logger.remove(Logger.defaultLogger)
       : Logger.replace(Logger.defaultLogger, options.logger)

@@ -10,6 +10,7 @@ import { getFreePort } from "../../bench/lib/net.js"
 import type { Cache } from "../../src/services/cache/Cache.js"
 import { ClusterLive } from "../../src/services/cluster/live.js"
 import { Energy } from "../../src/services/energy/Energy.js"
+import { rateLimitsLayer } from "./rate-limit.js"
 import { EnergyLive } from "../../src/services/energy/live.js"
 import type { UserId } from "../../src/services/guardian/schema.js"
 import { energyStream, foldLedger } from "../../src/services/energy/events.js"
@@ -34,7 +35,7 @@ export const energyLayer = (
   Layer.unwrapEffect(
     Effect.map(runnerPortEnv, (runner) =>
       EnergyLive.pipe(
-        Layer.provideMerge(Layer.merge(ClusterLive, cacheLayer(backend))),
+        Layer.provideMerge(Layer.mergeAll(ClusterLive, cacheLayer(backend), rateLimitsLayer(backend))),
         Layer.provideMerge(eventStoreLayer(backend, { ...options, env: { ...runner, ...options.env } }))
       ))
   )

@@ -11,7 +11,10 @@
  *   longer (the scripts read a stale state exactly as a missing one, which the memory side, with
  *   exact TTLs, checks). Built here, from the same Lua source, and never reachable from `src/`.
  */
-import { Effect, type Scope } from "effect"
+import { Effect, Layer, type Scope } from "effect"
+import { HubConfig } from "../../src/config.js"
+import { makeRateLimits, storeResetBus } from "../../src/services/rate-limit/policy.js"
+import { RateLimits } from "../../src/services/rate-limit/RateLimits.js"
 import { defineScript, LUA_NOW_MS, type RedisScript, replyInteger } from "../../src/services/redis/script.js"
 import type { RedisStoreService } from "../../src/services/redis/memory.js"
 import { makeRateLimiter } from "../../src/services/rate-limit/live.js"
@@ -89,3 +92,17 @@ export const makeTestLimiters = (
       () => Effect.map(makeTestRedis("real", { prefix }), ({ store }) => makeRateLimiter(store))
     )
   })
+
+/**
+ * The Hub's `RateLimits` for a suite that builds services by hand (energy): its policy from the
+ * suite's settings, over a fresh memory store (embedded) or a fresh Redis prefix (real).
+ */
+export const rateLimitsLayer = (backend: BackendName): Layer.Layer<RateLimits, never, HubConfig> =>
+  Layer.scoped(
+    RateLimits,
+    Effect.gen(function*() {
+      const { enabled, failOpen, scopes } = (yield* HubConfig).rateLimit
+      const { store } = yield* makeTestRedis(backend)
+      return yield* makeRateLimits({ enabled, failOpen, scopes }, makeRateLimiter(store), storeResetBus(store))
+    })
+  )

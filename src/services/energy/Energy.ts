@@ -6,6 +6,7 @@
 import { Context, type Effect } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"
 import type { UserId } from "../guardian/schema.js"
+import type { RateLimited } from "../rate-limit/schema.js"
 import type {
   ActionCatalogue,
   ActionCost,
@@ -57,11 +58,12 @@ export class Energy extends Context.Tag("luna/Energy")<Energy, {
   readonly open: (userId: UserId, plan: PlanName, actor: string) => Effect.Effect<OpenAccountResult, ServiceUnavailable>
   readonly balance: (userId: UserId) => Effect.Effect<Balance, UserNotFound | ServiceUnavailable>
   readonly check: (userId: UserId, charge: Charge) => Effect.Effect<CheckResult, UserNotFound | UnknownAction | ServiceUnavailable>
-  readonly consume: Write<ConsumeRequest, UnknownAction | InsufficientEnergy>
+  /** `cv_generation` and `cover_letter_generation` also spend the user's API_CV_GENERATION allowance (a replay does not). */
+  readonly consume: Write<ConsumeRequest, UnknownAction | InsufficientEnergy | RateLimited>
   readonly refund: Write<RefundRequest, TransactionNotFound | NotRefundable>
   readonly purchase: Write<PurchaseRequest>
   readonly credit: Write<CreditRequest>
-  readonly reserve: Write<ReserveRequest, UnknownAction | InsufficientEnergy>
+  readonly reserve: Write<ReserveRequest, UnknownAction | InsufficientEnergy | RateLimited>
   readonly commit: Write<CommitRequest & { readonly reservationId: TransactionId }, ReservationError | CommitExceedsReservation>
   readonly release: Write<ReleaseRequest & { readonly reservationId: TransactionId }, ReservationError>
   readonly changePlan: (userId: UserId, request: ChangePlanRequest, actor: string) => Effect.Effect<Balance, UserNotFound | ServiceUnavailable>

@@ -15,6 +15,8 @@ import { builtOnRealTime, isRealTime, onRealTime } from "../cluster/real-time.js
 import { awaitMigrated } from "../database/live.js"
 import { currentRequest } from "../logging/request-context.js"
 import type { UserId } from "../guardian/schema.js"
+import { noted } from "../rate-limit/admission.js"
+import { RateLimits } from "../rate-limit/RateLimits.js"
 import { type Caller, EnergyAccount } from "./account.js"
 import { EnergyAccountLive } from "./account-live.js"
 import { LedgerRules, LedgerRulesLive } from "./catalogue.js"
@@ -26,6 +28,8 @@ import { makeLedgerStatements, toTransaction } from "./store.js"
 
 /** Longest an actor call may take (a moving shard included) before the caller gets a 503. */
 export const ACCOUNT_CALL_TIMEOUT = Duration.seconds(15)
+/** The actions API_CV_GENERATION limits. */
+const GENERATION_ACTIONS: ReadonlySet<string> = new Set(["cv_generation", "cover_letter_generation"])
 /** Account proxies kept per process (creating one per call costs ~4× the call). */
 const MAX_CACHED_CLIENTS = 10_000
 const DEFAULT_PAGE = 20
@@ -66,6 +70,7 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
     const db = yield* Database
     const cache = yield* Cache
     const rules = yield* LedgerRules
+    const limits = yield* RateLimits
     const statements = makeLedgerStatements(yield* PgClient.PgClient)
     const makeClient = yield* EnergyAccount.client
     const delivered = makeDelivery(isRealTime(clock))
@@ -83,6 +88,17 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
     const callerOf = (actor: string): Effect.Effect<Caller> =>
       Effect.map(FiberRef.get(currentRequest), (request) => (request === undefined ? { actor } : { actor, requestId: request.requestId }))
     const withCaller = <Request>(actor: string, request: Request) => Effect.map(callerOf(actor), (caller) => ({ request, caller }))
+
+    /**
+     * API_CV_GENERATION for the generation actions, counted once per idempotency key: a key the
+     * ledger already holds is a replay (or a reuse the actor refuses) and spends nothing. Two
+     * first sends of one key racing each other may both count.
+     */
+    const generationLimit = (userId: string, request: { readonly action?: string; readonly idempotencyKey: string }) => {
+      if (!limits.enabled || request.action === undefined || !GENERATION_ACTIONS.has(request.action)) return Effect.void
+      return Effect.flatMap(db.guard(statements.byKey(userId, request.idempotencyKey)), (stored) =>
+        stored === undefined ? noted("API_CV_GENERATION", limits.scopes.API_CV_GENERATION, limits.check("API_CV_GENERATION", userId)) : Effect.void)
+    }
 
     const requireAccount = (userId: string) =>
       Effect.flatMap(db.guard(statements.accountExists(userId)), (exists) => (exists ? Effect.void : Effect.fail(new UserNotFound({ userId }))))
@@ -117,11 +133,19 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
           return checked instanceof UnknownAction ? Effect.fail(checked) : Effect.succeed(checked)
         })
       },
-      consume: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Consume(payload))),
+      consume: (userId, request, actor) =>
+        Effect.zipRight(
+          generationLimit(userId, request),
+          Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Consume(payload)))
+        ),
       refund: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Refund(payload))),
       purchase: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Purchase(payload))),
       credit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Credit(payload))),
-      reserve: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Reserve(payload))),
+      reserve: (userId, request, actor) =>
+        Effect.zipRight(
+          generationLimit(userId, request),
+          Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Reserve(payload)))
+        ),
       commit: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Commit(payload))),
       release: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).Release(payload))),
       changePlan: (userId, request, actor) => Effect.flatMap(withCaller(actor, request), (payload) => delivered(account(userId).ChangePlan(payload))),

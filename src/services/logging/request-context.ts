@@ -4,10 +4,15 @@
  * router fills in the route; the logger reads the id from the fiber, with no per-request annotation.
  */
 import { FiberRef } from "effect"
+import type { LimitNotes } from "../rate-limit/admission.js"
 
 export interface RequestContext {
   readonly requestId: string
   route: string | undefined
+  /** The client's address as the limits see it (set when limiting is on). */
+  readonly clientIp: string | undefined
+  /** The rate-limit checks made for this request so far (set when limiting is on), for the headers. */
+  readonly limits: LimitNotes | undefined
 }
 
 export const currentRequest: FiberRef.FiberRef<RequestContext | undefined> = FiberRef.unsafeMake<RequestContext | undefined>(undefined)

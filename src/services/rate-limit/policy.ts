@@ -6,10 +6,11 @@
  *   the default) with a log line (at most one per scope every 10 s, with the count) and the metric
  *   `phoenix_rate_limiter_failed_open`, or refuses it with 503;
  * - `RATE_LIMIT_ENABLED=false`: every check passes without a store call (logged at start).
- * A reset clears this instance's block cache; another instance's keeps refusing until its retry
- * time (at most the scope's window).
+ * A reset clears the store and every instance's block cache: it is published on `RESET_CHANNEL`,
+ * which every instance listens on (pub/sub is at most once: an instance that missed it refuses from
+ * memory until the refusal's retry time at most).
  */
-import { Effect, Layer, Option, Runtime } from "effect"
+import { Effect, Layer, Option, Runtime, Schedule, Schema, Stream } from "effect"
 import { HubConfig, type HubSettings } from "../../config.js"
 import type { ServiceUnavailable } from "../common/errors.js"
 import { makeLiveRedisStore } from "../redis/live.js"
@@ -20,11 +21,30 @@ import { blockedRequests, failedOpen } from "./metrics.js"
 import type { RateLimiter } from "./RateLimiter.js"
 import { RateLimits, type ScopeCheck } from "./RateLimits.js"
 import { RateLimited, type RateLimitDecision } from "./schema.js"
-import { SCOPE_NAMES, type ScopeName, type Scopes } from "./scopes.js"
+import { SCOPE_NAMES, ScopeName, type Scopes } from "./scopes.js"
 
 /** Identifiers remembered as blocked per instance; the oldest go first beyond this. */
 const BLOCK_CACHE_SIZE = 10_000
 const FAIL_OPEN_LOG_INTERVAL_MS = 10_000
+
+/** Where resets are announced to every instance. */
+export const RESET_CHANNEL = "ratelimit:resets"
+
+const ResetMessage = Schema.parseJson(Schema.Struct({ identifier: Schema.String, scopes: Schema.Array(ScopeName) }))
+const encodeReset = Schema.encodeSync(ResetMessage)
+const decodeReset = Schema.decodeUnknownOption(ResetMessage)
+
+/** How resets reach the other instances: announcing one, and the stream of those announced. */
+export interface ResetBus {
+  readonly announce: (message: string) => Effect.Effect<void, ServiceUnavailable>
+  readonly announced: Stream.Stream<string, ServiceUnavailable>
+}
+
+/** The reset bus over a store's pub/sub. */
+export const storeResetBus = (store: RedisStoreService): ResetBus => ({
+  announce: (message) => store.publish(RESET_CHANNEL, message),
+  announced: store.subscribe(RESET_CHANNEL)
+})
 
 export interface RateLimitPolicy {
   readonly enabled: boolean
@@ -41,7 +61,7 @@ interface Block {
 const refusal = (scope: ScopeName, retryAfterMs: number) =>
   new RateLimited({ scope: scope.toLowerCase(), retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) })
 
-export const makeRateLimits = (policy: RateLimitPolicy, limiter: RateLimiter["Type"]) =>
+export const makeRateLimits = (policy: RateLimitPolicy, limiter: RateLimiter["Type"], resets?: ResetBus) =>
   Effect.gen(function*() {
     const clock = yield* Effect.clock
     const runtime = yield* Effect.runtime<never>()
@@ -123,6 +143,23 @@ export const makeRateLimits = (policy: RateLimitPolicy, limiter: RateLimiter["Ty
         })
       })
 
+    const forget = (identifier: string, scopes: ReadonlyArray<ScopeName>) => {
+      for (const name of scopes) blocks.delete(blockKey(name, identifier))
+    }
+
+    if (resets !== undefined) {
+      // Listens for as long as the service lives; a lost subscription (Redis down) is made again.
+      yield* resets.announced.pipe(
+        Stream.runForEach((text) =>
+          Effect.sync(() => {
+            const message = decodeReset(text)
+            if (Option.isSome(message)) forget(message.value.identifier, message.value.scopes)
+          })),
+        Effect.retry(Schedule.spaced("1 second")),
+        Effect.forkScoped
+      )
+    }
+
     return RateLimits.of({
       enabled: policy.enabled,
       scopes: policy.scopes,
@@ -134,8 +171,10 @@ export const makeRateLimits = (policy: RateLimitPolicy, limiter: RateLimiter["Ty
       reset: (identifier, scope) =>
         Effect.suspend(() => {
           const scopes = scope === undefined ? SCOPE_NAMES : [scope]
-          for (const name of scopes) blocks.delete(blockKey(name, identifier))
-          return Effect.as(Effect.forEach(scopes, (name) => limiter.reset(name, identifier), { discard: true }), scopes)
+          forget(identifier, scopes)
+          const cleared = Effect.forEach(scopes, (name) => limiter.reset(name, identifier), { discard: true })
+          const announced = resets === undefined ? Effect.void : resets.announce(encodeReset({ identifier, scopes }))
+          return Effect.as(Effect.zipRight(cleared, announced), scopes)
         })
     })
   })
@@ -157,7 +196,7 @@ export const RateLimitsLive: Layer.Layer<RateLimits, never, HubConfig | RedisSto
     const settings = yield* HubConfig
     const { enabled, failOpen, scopes } = settings.rateLimit
     if (!enabled) yield* Effect.logWarning("Rate limiting disabled (RATE_LIMIT_ENABLED=false)").pipe(Effect.annotateLogs("logger", "rate-limit"))
-    const limiter = makeRateLimiter(yield* limitStore(settings))
-    return yield* makeRateLimits({ enabled, failOpen, scopes }, limiter)
+    const store = yield* limitStore(settings)
+    return yield* makeRateLimits({ enabled, failOpen, scopes }, makeRateLimiter(store), storeResetBus(store))
   })
 )

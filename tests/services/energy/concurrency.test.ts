@@ -14,6 +14,7 @@ import { EventStore } from "../../../src/services/events/EventStore.js"
 import type { UserId } from "../../../src/services/guardian/schema.js"
 import { backendsUnderTest, runToken } from "../../support/backends.js"
 import { cacheLayer } from "../../support/cache.js"
+import { rateLimitsLayer } from "../../support/rate-limit.js"
 import { testDatabaseUrl } from "../../support/database.js"
 import { ADMIN_ACTOR, allTransactions, energyLayer, expectLedgerConsistent, foldedLedger, key, openAccount, runnerPortEnv, userIds } from "../../support/energy.js"
 import { eventStoreLayer, type TestEventStoreServices } from "../../support/events.js"
@@ -134,7 +135,7 @@ const twoRuntimes = (cluster: "runners" | "each owns every account") =>
         Layer.build(
           EnergyLive.pipe(
             // Both runtimes share one Redis prefix: a write on one drops the other's cached reads.
-            Layer.provideMerge(Layer.merge(cluster === "runners" ? ClusterLive : ClusterSingleProcess, cacheLayer("real", { prefix: cachePrefix }))),
+            Layer.provideMerge(Layer.mergeAll(cluster === "runners" ? ClusterLive : ClusterSingleProcess, cacheLayer("real", { prefix: cachePrefix }), rateLimitsLayer("real"))),
             Layer.provideMerge(eventStoreLayer("real", { databaseUrl, env }))
           )
         ))

@@ -11,6 +11,7 @@ import { Energy } from "../../../src/services/energy/Energy.js"
 import { makeEnergyLayer } from "../../../src/services/energy/live.js"
 import { type BackendName, backendsUnderTest } from "../../support/backends.js"
 import { cacheLayer } from "../../support/cache.js"
+import { rateLimitsLayer } from "../../support/rate-limit.js"
 import { ADMIN_ACTOR, allTransactions, expectLedgerConsistent, key, openAccount, userIds } from "../../support/energy.js"
 import { eventStoreLayer } from "../../support/events.js"
 
@@ -18,13 +19,18 @@ const backends = await backendsUnderTest()
 
 const HOUR = 3_600_000
 
-/** Runs `self` with the ledger built under the TestClock (which starts at 0); its sweeper looks every 100 ms. */
+/**
+ * Runs `self` with the ledger built under the TestClock (which starts at 0); its sweeper looks every
+ * 100 ms. The rate limits are built outside, on real time: the memory store's periodic sweep would
+ * otherwise run once per simulated second of every hour the tests jump.
+ */
 const onTestClock = (backend: BackendName) => <A, E, R>(self: Effect.Effect<A, E, R>) =>
   self.pipe(
     Effect.provide(
       makeEnergyLayer({ expirySweepInterval: "100 millis" }).pipe(Layer.provideMerge(Layer.merge(ClusterSingleProcess, cacheLayer(backend))))
     ),
-    Effect.provide(TestContext.TestContext)
+    Effect.provide(TestContext.TestContext),
+    Effect.provide(rateLimitsLayer(backend))
   )
 
 /** Waits in real time (the test's own clock is simulated). */
