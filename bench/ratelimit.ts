@@ -1,8 +1,8 @@
 // npm run bench:ratelimit — the Hub's rate limiter against rate-limiter-flexible, in one process.
 //
 // The Hub: `makeRateLimiter` over `makeLiveRedisStore(settings.redis)` (Redis 127.0.0.1:6379) and
-// over the memory store, each of its three algorithms (token bucket, sliding window, fixed
-// window). rate-limiter-flexible (fixed window only): `RateLimiterRedis` over its own ioredis
+// the in-process limiter the embedded mode runs (`limiterOver` the memory store), each of its three
+// algorithms (token bucket, sliding window, fixed window). rate-limiter-flexible (fixed window only): `RateLimiterRedis` over its own ioredis
 // connection on the same Redis, and `RateLimiterMemory`; the same points and duration, the same
 // identifiers. Every key lives under a per-run prefix `luna_bench_ratelimit_<token>:` and is deleted
 // at the end (SCAN + UNLINK; never FLUSHDB: the server is shared). Measured, same run, for each
@@ -343,8 +343,10 @@ const program = Effect.gen(function* () {
       " Both libraries, the load and the ioredis clients share one Node process; Redis runs beside it on the same machine.",
     "- µs CPU/check is this process's CPU time (user + system, GC included; not Redis's) per check: what a check costs its caller." +
       " Redis µs CPU/check is the Redis server's (INFO cpu, read before and after each run): all of its clients, so other work on this Redis shows there too.",
-    "- Redis, per check: the Hub runs one Lua script (EVALSHA: TIME, HMGET, HSET, PEXPIRE on an allowed check; TIME and HMGET on a refused one);" +
-      " rlf one Lua script (SET NX EX, INCRBY, PTTL, on every check: a refused one is counted too).",
+    "- Redis: the Hub sends a check alone when nothing of its limit is on its way, and concurrent checks of one limit together (up to 64 in one EVALSHA:" +
+      " TIME once, then HMGET, and HSET on an allowed check, per check; PEXPIRE on a window's first write); rlf runs one Lua script per check" +
+      " (SET NX EX, INCRBY, PTTL, on every check: a refused one is counted too).",
+    "- Memory: the Hub's in-process limiter (what the embedded mode runs: the same arithmetic as the scripts over plain numbers), not the memory store's script twins.",
     "- Both Redis clients have auto-pipelining on (the Hub's store turns it on; rlf's connection is given the same options). The `README client`" +
       " row is rlf on `new Redis({ enableOfflineQueue: false })` as its README builds it, without auto-pipelining.",
     "- rlf's fixed window starts at an identifier's first check; the Hub's is aligned on the clock (floor(now / window)).",

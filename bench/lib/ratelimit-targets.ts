@@ -11,7 +11,7 @@ import { Effect, type Scope } from "effect";
 import { Redis, type RedisOptions } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { HubSettings } from "../../src/config.js";
-import { makeRateLimiter } from "../../src/services/rate-limit/live.js";
+import { limiterOver, makeRateLimiter } from "../../src/services/rate-limit/live.js";
 import type { RateLimiter } from "../../src/services/rate-limit/RateLimiter.js";
 import { type Algorithm, ALGORITHMS, type LimitRule } from "../../src/services/rate-limit/schema.js";
 import { makeMemoryRedisStore } from "../../src/services/redis/memory.js";
@@ -39,9 +39,10 @@ export const hubName = (family: string, algorithm: Algorithm): string => `bench.
 export const makeHubRedisLimiter = (redis: HubSettings["redis"]): Effect.Effect<HubLimiter, never, Scope.Scope> =>
   Effect.map(makeLiveRedisStore(redis), makeRateLimiter);
 
-/** One Hub limiter over the memory store (the embedded mode's `RedisStoreMemory`). */
+/** The Hub's limiter in the embedded mode (over `RedisStoreMemory`: the in-process limiter). */
 export const makeHubMemoryLimiter = (keyPrefix: string): Effect.Effect<HubLimiter, never, Scope.Scope> =>
-  Effect.map(makeMemoryRedisStore({ keyPrefix }), (memory) => makeRateLimiter(memory.service));
+  // As `RateLimiterLive` and `RateLimitsLive` build it over the memory store: the in-process limiter.
+  Effect.flatMap(makeMemoryRedisStore({ keyPrefix }), (memory) => limiterOver(memory.service));
 
 export interface RlfConnectionOptions {
   readonly redisUrl: string;

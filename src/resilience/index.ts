@@ -6,5 +6,7 @@ export {
   type BreakerState,
   type CircuitBreaker,
   CircuitOpen,
-  makeCircuitBreaker
+  makeCircuitBreaker,
+  type PromiseSettle,
+  type PromiseSettlement
 } from "./circuit-breaker.js"

@@ -5,7 +5,7 @@
  *   one memory store (embedded), or over one Redis prefix with a connection each (real).
  * - `storeNow` / `toWindowStart`: the store's clock (Redis `TIME`, or Effect `Clock` in memory), and
  *   waiting until just after a window starts, so a sequence of checks stays inside one window.
- * - `AT_TIME_SCRIPTS`: the limiter's Lua with "now" taken from ARGV[5] instead of Redis `TIME`, so a
+ * - `AT_TIME_SCRIPTS`: the limiter's Lua for one check with "now" taken from ARGV[5] instead of Redis `TIME`, so a
  *   property can drive real Redis through the same instants as the memory store under `TestClock`.
  *   Real Redis still expires keys in real time, so these variants keep every key `AT_TIME_TTL_SLACK_MS`
  *   longer (the scripts read a stale state exactly as a missing one, which the memory side, with
@@ -20,7 +20,7 @@ import type { RedisStoreService } from "../../src/services/redis/memory.js"
 import { makeRateLimiter } from "../../src/services/rate-limit/live.js"
 import type { RateLimiter } from "../../src/services/rate-limit/RateLimiter.js"
 import type { Algorithm } from "../../src/services/rate-limit/schema.js"
-import { ALGORITHM_SOURCES, decodeDecision, EXPIRE_CALL, type ScriptDecision } from "../../src/services/rate-limit/scripts.js"
+import { ALGORITHM_SOURCES, decodeDecision, EXPIRE_CALL, type ScriptDecision, SINGLE_CALL } from "../../src/services/rate-limit/scripts.js"
 import { type BackendName, runToken } from "./backends.js"
 import { makeTestRedis } from "./redis.js"
 
@@ -54,13 +54,14 @@ export const AT_TIME_TTL_SLACK_MS = 600_000
 
 const atTimeScript = (algorithm: Algorithm): RedisScript<ScriptDecision> => {
   const source = ALGORITHM_SOURCES[algorithm]
-  const parts = source.luaBody.split(EXPIRE_CALL)
-  if (parts.length !== 2) throw new Error(`${algorithm}: expected exactly one "${EXPIRE_CALL}" in the Lua body`)
+  const parts = source.luaFunction.split(EXPIRE_CALL)
+  if (parts.length !== 2) throw new Error(`${algorithm}: expected exactly one "${EXPIRE_CALL}" in the Lua function`)
   return defineScript({
     name: `test_rate_limit_${algorithm}_at_time`,
     numberOfKeys: 1,
     lua: "local now_ms = tonumber(ARGV[5])\n" +
-      parts.join(`redis.call('PEXPIRE', KEYS[1], ttl_ms + ${AT_TIME_TTL_SLACK_MS})`),
+      parts.join(`redis.call('PEXPIRE', key, ttl_ms + ${AT_TIME_TTL_SLACK_MS})`) +
+      SINGLE_CALL,
     memory: (ctx, keys, args) => source.twin(ctx, Number(args[4]), keys[0]!, args),
     decode: decodeDecision
   })

@@ -16,7 +16,7 @@ import type { ServiceUnavailable } from "../common/errors.js"
 import { makeLiveRedisStore } from "../redis/live.js"
 import type { RedisStoreService } from "../redis/memory.js"
 import { RedisStore } from "../redis/RedisStore.js"
-import { makeRateLimiter } from "./live.js"
+import { limiterOver } from "./live.js"
 import { blockedRequests, failedOpen } from "./metrics.js"
 import type { RateLimiter } from "./RateLimiter.js"
 import { RateLimits, type ScopeCheck } from "./RateLimits.js"
@@ -197,6 +197,6 @@ export const RateLimitsLive: Layer.Layer<RateLimits, never, HubConfig | RedisSto
     const { enabled, failOpen, scopes } = settings.rateLimit
     if (!enabled) yield* Effect.logWarning("Rate limiting disabled (RATE_LIMIT_ENABLED=false)").pipe(Effect.annotateLogs("logger", "rate-limit"))
     const store = yield* limitStore(settings)
-    return yield* makeRateLimits({ enabled, failOpen, scopes }, makeRateLimiter(store), storeResetBus(store))
+    return yield* makeRateLimits({ enabled, failOpen, scopes }, yield* limiterOver(store), storeResetBus(store))
   })
 )

@@ -1,7 +1,8 @@
 /**
  * The three algorithms, each one atomic script: Lua in Redis (time from Redis `TIME`, so every
  * instance agrees), and a TypeScript twin for the memory store (time from Effect `Clock`) doing the
- * same integer arithmetic step for step.
+ * same integer arithmetic step for step (the steps themselves are in algorithms.ts, shared with the
+ * in-process limiter).
  *
  * Every script takes one key (the identifier's hash, `rl:<name>:<identifier>`) and
  * ARGV = [limit, windowMs, cost, consume], and answers [allowed 1/0, remaining, resetAfterMs,
@@ -11,6 +12,9 @@
  * - A refused check writes nothing: the state is exactly as before it.
  * - A cost above the limit is always refused (nothing consumed); its retryAfterMs is one window
  *   since no wait would make it pass.
+ * - The window algorithms set a key's expiry on the first write in a window only: it is the same
+ *   instant (the window's end, or the next one's) for every write in it. The twins set it on every
+ *   write, to the same instant.
  * - State is one hash per identifier, whatever the algorithm (each algorithm its own fields): the
  *   window algorithms keep the window index inside the hash instead of in the key name, because the
  *   window comes from the server clock, which the caller does not know, and a script must declare
@@ -26,6 +30,7 @@
  * limit (the rule was lowered) are read as the limit.
  */
 import { LUA_NOW_MS, type MemoryScriptContext, defineScript, replyArray, replyInteger, type RedisScript, type ScriptReply } from "../redis/script.js"
+import { fixedWindowStep, slidingWindowStep, type Step, tokenBucketStep } from "./algorithms.js"
 import type { Algorithm } from "./schema.js"
 
 /** What a script answers; the service adds the limit. */
@@ -36,21 +41,21 @@ export interface ScriptDecision {
   readonly retryAfterMs: number
 }
 
-/** One algorithm's source: Lua reading `now_ms` from a prelude, and its twin with `nowMs` given. */
+/** One algorithm's source: a Lua function reading `now_ms` from a prelude, and its twin with `nowMs` given. */
 export interface AlgorithmSource {
-  /** Lua after the time prelude: uses `now_ms`, KEYS[1], ARGV[1..4]; calls PEXPIRE once, as `EXPIRE_CALL`. */
-  readonly luaBody: string
+  /**
+   * Defines `local function decide(key, limit, window_ms, cost, consume)`, answering the decision
+   * as a table; `now_ms` must be defined before it. Calls PEXPIRE once, as `EXPIRE_CALL`.
+   */
+  readonly luaFunction: string
   readonly twin: (ctx: MemoryScriptContext, nowMs: number, key: string, args: ReadonlyArray<string>) => ScriptReply
 }
 
 /** The one TTL write of every body (tests building a variant of the script look for it). */
-export const EXPIRE_CALL = "redis.call('PEXPIRE', KEYS[1], ttl_ms)"
+export const EXPIRE_CALL = "redis.call('PEXPIRE', key, ttl_ms)"
 
-const LUA_ARGS = `
-local limit = tonumber(ARGV[1])
-local window_ms = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local consume = ARGV[4] == '1'
+/** An algorithm's body as the function every script calls, once per key. */
+const luaFunction = (body: string): string => `local function decide(key, limit, window_ms, cost, consume)${body}end
 `
 
 interface Args {
@@ -67,11 +72,28 @@ const parseArgs = (args: ReadonlyArray<string>): Args => ({
   consume: args[3] === "1"
 })
 
-/** HGET as Lua sees it through HMGET: a number, or null when missing. */
-const field = (ctx: MemoryScriptContext, key: string, name: string): number | null => {
-  const raw = ctx.hget(key, name)
-  return raw === null ? null : Number(raw)
-}
+/**
+ * A twin: the algorithm's step (algorithms.ts, the same arithmetic as the Lua) over the hash the Lua
+ * keeps, whose `fields` hold the step's state in order; present when the first field is, as the
+ * Lua's `if st[1]` reads it.
+ */
+const twinOf = (step: Step, fields: readonly [string, string] | readonly [string, string, string]): AlgorithmSource["twin"] =>
+  (ctx, nowMs, key, rawArgs) => {
+    const { consume, cost, limit, windowMs } = parseArgs(rawArgs)
+    const first = ctx.hget(key, fields[0])
+    const state = first === null ? undefined : {
+      s0: Number(first),
+      s1: Number(ctx.hget(key, fields[1])),
+      s2: fields.length === 3 ? Number(ctx.hget(key, fields[2])) : 0
+    }
+    const result = step(state, nowMs, limit, windowMs, cost, consume)
+    if (result.next !== undefined) {
+      const values = [result.next.s0, result.next.s1, result.next.s2]
+      ctx.hset(key, Object.fromEntries(fields.map((name, i) => [name, String(values[i])])))
+      ctx.pexpire(key, result.ttlMs)
+    }
+    return [result.allowed ? 1 : 0, result.remaining, result.resetAfterMs, result.retryAfterMs]
+  }
 
 // ---------------------------------------------------------------------------------------------
 // Token bucket: `limit` tokens of capacity, refilled at `limit` per `windowMs`, continuously.
@@ -86,10 +108,10 @@ const field = (ctx: MemoryScriptContext, key: string, name: string): number | nu
 // - resetAfterMs = ceil((limit × windowMs − level) / limit);
 // - retryAfterMs = ceil((cost × windowMs − level) / limit): exactly when the level reaches cost.
 
-const tokenBucketLua = LUA_ARGS + `
+const tokenBucketLua = luaFunction(`
 local tokens = limit
 local carry = 0
-local st = redis.call('HMGET', KEYS[1], 'tb_tokens', 'tb_carry', 'tb_at')
+local st = redis.call('HMGET', key, 'tb_tokens', 'tb_carry', 'tb_at')
 if st[1] then
   local elapsed = now_ms - tonumber(st[3])
   if elapsed < 0 then elapsed = 0 end
@@ -120,51 +142,12 @@ else
 end
 local reset_ms = math.floor((limit * window_ms - (tokens * window_ms + carry) + limit - 1) / limit)
 if allowed == 1 and consume then
-  redis.call('HSET', KEYS[1], 'tb_tokens', tokens, 'tb_carry', carry, 'tb_at', now_ms)
+  redis.call('HSET', key, 'tb_tokens', tokens, 'tb_carry', carry, 'tb_at', now_ms)
   local ttl_ms = reset_ms
   ${EXPIRE_CALL}
 end
 return {allowed, tokens, reset_ms, retry_ms}
-`
-
-const tokenBucketTwin: AlgorithmSource["twin"] = (ctx, nowMs, key, rawArgs) => {
-  const { consume, cost, limit, windowMs } = parseArgs(rawArgs)
-  let tokens = limit
-  let carry = 0
-  const storedTokens = field(ctx, key, "tb_tokens")
-  if (storedTokens !== null) {
-    let elapsed = nowMs - field(ctx, key, "tb_at")!
-    if (elapsed < 0) elapsed = 0
-    if (elapsed < windowMs) {
-      let storedCarry = field(ctx, key, "tb_carry")!
-      if (storedCarry > windowMs - 1) storedCarry = windowMs - 1
-      const accrued = storedCarry + elapsed * limit
-      const whole = Math.floor(accrued / windowMs)
-      tokens = storedTokens + whole
-      carry = accrued - whole * windowMs
-      if (tokens >= limit) {
-        tokens = limit
-        carry = 0
-      }
-    }
-  }
-  let allowed = 0
-  let retryMs = 0
-  if (cost <= tokens) {
-    allowed = 1
-    if (consume) tokens = tokens - cost
-  } else if (cost > limit) {
-    retryMs = windowMs
-  } else {
-    retryMs = Math.floor((cost * windowMs - (tokens * windowMs + carry) + limit - 1) / limit)
-  }
-  const resetMs = Math.floor((limit * windowMs - (tokens * windowMs + carry) + limit - 1) / limit)
-  if (allowed === 1 && consume) {
-    ctx.hset(key, { tb_tokens: String(tokens), tb_carry: String(carry), tb_at: String(nowMs) })
-    ctx.pexpire(key, resetMs)
-  }
-  return [allowed, tokens, resetMs, retryMs]
-}
+`)
 
 // ---------------------------------------------------------------------------------------------
 // Sliding window, the weighted two-window approximation (as Cloudflare and @upstash/ratelimit):
@@ -193,14 +176,15 @@ const tokenBucketTwin: AlgorithmSource["twin"] = (ctx, nowMs, key, rawArgs) => {
 // resetAfterMs: the estimate reaches 0 at the start of window i + 2 if current > 0, of window
 // i + 1 if only previous > 0; the key expires at the start of window i + 2.
 
-const slidingWindowLua = LUA_ARGS + `
+const slidingWindowLua = luaFunction(`
 local window = math.floor(now_ms / window_ms)
 local elapsed = now_ms - window * window_ms
 local current = 0
 local previous = 0
-local st = redis.call('HMGET', KEYS[1], 'sw_window', 'sw_current', 'sw_previous')
+local stored_window = nil
+local st = redis.call('HMGET', key, 'sw_window', 'sw_current', 'sw_previous')
 if st[1] then
-  local stored_window = tonumber(st[1])
+  stored_window = tonumber(st[1])
   if stored_window == window then
     current = tonumber(st[2])
     previous = tonumber(st[3])
@@ -235,57 +219,15 @@ elseif previous > 0 then
   reset_ms = window_ms - elapsed
 end
 if allowed == 1 and consume then
-  redis.call('HSET', KEYS[1], 'sw_window', window, 'sw_current', current, 'sw_previous', previous)
-  local ttl_ms = 2 * window_ms - elapsed
-  ${EXPIRE_CALL}
+  redis.call('HSET', key, 'sw_window', window, 'sw_current', current, 'sw_previous', previous)
+  -- The end of the next window: the same instant for every write in this window, so set once.
+  if stored_window ~= window then
+    local ttl_ms = 2 * window_ms - elapsed
+    ${EXPIRE_CALL}
+  end
 end
 return {allowed, remaining, reset_ms, retry_ms}
-`
-
-const slidingWindowTwin: AlgorithmSource["twin"] = (ctx, nowMs, key, rawArgs) => {
-  const { consume, cost, limit, windowMs } = parseArgs(rawArgs)
-  const window = Math.floor(nowMs / windowMs)
-  const elapsed = nowMs - window * windowMs
-  let current = 0
-  let previous = 0
-  const storedWindow = field(ctx, key, "sw_window")
-  if (storedWindow !== null) {
-    if (storedWindow === window) {
-      current = field(ctx, key, "sw_current")!
-      previous = field(ctx, key, "sw_previous")!
-    } else if (storedWindow === window - 1) {
-      previous = field(ctx, key, "sw_current")!
-    }
-  }
-  if (current > limit) current = limit
-  if (previous > limit) previous = limit
-  let used = previous * (windowMs - elapsed) + current * windowMs
-  let allowed = 0
-  let retryMs = 0
-  if (used + cost * windowMs <= limit * windowMs) {
-    allowed = 1
-    if (consume) {
-      current = current + cost
-      used = used + cost * windowMs
-    }
-  } else if (cost > limit) {
-    retryMs = windowMs
-  } else if (limit - current - cost >= 0) {
-    retryMs = windowMs - Math.floor((limit - current - cost) * windowMs / previous) - elapsed
-  } else {
-    retryMs = windowMs - elapsed + windowMs - Math.floor((limit - cost) * windowMs / current)
-  }
-  let remaining = Math.floor((limit * windowMs - used) / windowMs)
-  if (remaining < 0) remaining = 0
-  let resetMs = 0
-  if (current > 0) resetMs = 2 * windowMs - elapsed
-  else if (previous > 0) resetMs = windowMs - elapsed
-  if (allowed === 1 && consume) {
-    ctx.hset(key, { sw_window: String(window), sw_current: String(current), sw_previous: String(previous) })
-    ctx.pexpire(key, 2 * windowMs - elapsed)
-  }
-  return [allowed, remaining, resetMs, retryMs]
-}
+`)
 
 // ---------------------------------------------------------------------------------------------
 // Fixed window, aligned on the clock: window i = floor(now / windowMs) covers
@@ -294,12 +236,13 @@ const slidingWindowTwin: AlgorithmSource["twin"] = (ctx, nowMs, key, rawArgs) =>
 // resetAfterMs: when the window ends, or 0 when nothing was spent in it. The key expires when the
 // window ends.
 
-const fixedWindowLua = LUA_ARGS + `
+const fixedWindowLua = luaFunction(`
 local window = math.floor(now_ms / window_ms)
 local window_end_ms = (window + 1) * window_ms
 local used = 0
-local st = redis.call('HMGET', KEYS[1], 'fw_window', 'fw_count')
-if st[1] and tonumber(st[1]) == window then used = tonumber(st[2]) end
+local st = redis.call('HMGET', key, 'fw_window', 'fw_count')
+local same_window = st[1] and tonumber(st[1]) == window
+if same_window then used = tonumber(st[2]) end
 if used > limit then used = limit end
 local allowed = 0
 local retry_ms = 0
@@ -314,45 +257,22 @@ end
 local reset_ms = 0
 if used > 0 then reset_ms = window_end_ms - now_ms end
 if allowed == 1 and consume then
-  redis.call('HSET', KEYS[1], 'fw_window', window, 'fw_count', used)
-  local ttl_ms = window_end_ms - now_ms
-  ${EXPIRE_CALL}
+  redis.call('HSET', key, 'fw_window', window, 'fw_count', used)
+  -- The window's end: the same instant for every write in this window, so set once.
+  if not same_window then
+    local ttl_ms = window_end_ms - now_ms
+    ${EXPIRE_CALL}
+  end
 end
 return {allowed, limit - used, reset_ms, retry_ms}
-`
-
-const fixedWindowTwin: AlgorithmSource["twin"] = (ctx, nowMs, key, rawArgs) => {
-  const { consume, cost, limit, windowMs } = parseArgs(rawArgs)
-  const window = Math.floor(nowMs / windowMs)
-  const windowEndMs = (window + 1) * windowMs
-  let used = 0
-  const storedWindow = field(ctx, key, "fw_window")
-  if (storedWindow !== null && storedWindow === window) used = field(ctx, key, "fw_count")!
-  if (used > limit) used = limit
-  let allowed = 0
-  let retryMs = 0
-  if (used + cost <= limit) {
-    allowed = 1
-    if (consume) used = used + cost
-  } else if (cost > limit) {
-    retryMs = windowMs
-  } else {
-    retryMs = windowEndMs - nowMs
-  }
-  const resetMs = used > 0 ? windowEndMs - nowMs : 0
-  if (allowed === 1 && consume) {
-    ctx.hset(key, { fw_window: String(window), fw_count: String(used) })
-    ctx.pexpire(key, windowEndMs - nowMs)
-  }
-  return [allowed, limit - used, resetMs, retryMs]
-}
+`)
 
 // ---------------------------------------------------------------------------------------------
 
 export const ALGORITHM_SOURCES: Readonly<Record<Algorithm, AlgorithmSource>> = {
-  token_bucket: { luaBody: tokenBucketLua, twin: tokenBucketTwin },
-  sliding_window: { luaBody: slidingWindowLua, twin: slidingWindowTwin },
-  fixed_window: { luaBody: fixedWindowLua, twin: fixedWindowTwin }
+  token_bucket: { luaFunction: tokenBucketLua, twin: twinOf(tokenBucketStep, ["tb_tokens", "tb_carry", "tb_at"]) },
+  sliding_window: { luaFunction: slidingWindowLua, twin: twinOf(slidingWindowStep, ["sw_window", "sw_current", "sw_previous"]) },
+  fixed_window: { luaFunction: fixedWindowLua, twin: twinOf(fixedWindowStep, ["fw_window", "fw_count"]) }
 }
 
 export const decodeDecision = (reply: ScriptReply): ScriptDecision => {
@@ -365,22 +285,74 @@ export const decodeDecision = (reply: ScriptReply): ScriptDecision => {
   }
 }
 
-const scriptFor = (algorithm: Algorithm): RedisScript<ScriptDecision> => {
-  const source = ALGORITHM_SOURCES[algorithm]
-  return defineScript({
-    name: `rate_limit_${algorithm}`,
-    numberOfKeys: 1,
-    lua: LUA_NOW_MS + source.luaBody,
-    memory: (ctx, keys, args) => source.twin(ctx, ctx.nowMs, keys[0]!, args),
-    decode: decodeDecision
+/**
+ * Decides one check per key, in order, all at the same `now_ms`, under one rule: ARGV = [limit,
+ * window_ms, then one signed cost per key] (a cost above 0 is a check, below 0 a peek of its
+ * opposite). Answers the decisions in order.
+ */
+const BATCH_CALL = `
+local limit = tonumber(ARGV[1])
+local window_ms = tonumber(ARGV[2])
+local decisions = {}
+for i = 1, #KEYS do
+  local cost = tonumber(ARGV[i + 2])
+  if cost > 0 then
+    decisions[i] = decide(KEYS[i], limit, window_ms, cost, true)
+  else
+    decisions[i] = decide(KEYS[i], limit, window_ms, -cost, false)
+  end
+end
+return decisions
+`
+
+/** Calls `decide` for one key with ARGV = `scriptArgs` (test variants of the scripts). */
+export const SINGLE_CALL = "return decide(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1')\n"
+
+/** At most this many checks go to Redis in one script call. */
+export const MAX_BATCH = 64
+
+/** A decision as the batch script answers it: [allowed 1/0, remaining, resetAfterMs, retryAfterMs]. */
+export type DecisionReply = readonly [number, number, number, number]
+
+const decodeDecisionReplies = (reply: ScriptReply): ReadonlyArray<DecisionReply> =>
+  replyArray(reply, "rate limit decisions").map((decision) => {
+    const [allowed, remaining, resetAfterMs, retryAfterMs] = replyArray(decision, "rate limit decision")
+    return [replyInteger(allowed, "allowed"), replyInteger(remaining, "remaining"), replyInteger(resetAfterMs, "resetAfterMs"), replyInteger(retryAfterMs, "retryAfterMs")]
   })
+
+/** The batch's ARGV: the rule, then each check's signed cost. */
+export const batchArgs = (limit: number, windowMs: number, signedCosts: ReadonlyArray<number>): Array<string> => {
+  const args = [String(limit), String(windowMs)]
+  for (const cost of signedCosts) args.push(String(cost))
+  return args
 }
 
-/** The scripts the limiter runs: time from the backend's clock, never from the caller. */
-export const RATE_LIMIT_SCRIPTS: Readonly<Record<Algorithm, RedisScript<ScriptDecision>>> = {
-  token_bucket: scriptFor("token_bucket"),
-  sliding_window: scriptFor("sliding_window"),
-  fixed_window: scriptFor("fixed_window")
+const batchScripts = new Map<string, RedisScript<ReadonlyArray<DecisionReply>>>()
+
+/**
+ * The script deciding `checks` checks of `algorithm` under one rule at once, atomically and at one
+ * instant (time from the backend's clock, never from the caller): KEYS = the identifiers' keys,
+ * ARGV = `batchArgs`. Every count shares one Lua source (so one sha); made once per count.
+ */
+export const rateLimitScript = (algorithm: Algorithm, checks: number): RedisScript<ReadonlyArray<DecisionReply>> => {
+  const memoKey = `${algorithm}:${checks}`
+  let script = batchScripts.get(memoKey)
+  if (script === undefined) {
+    const source = ALGORITHM_SOURCES[algorithm]
+    script = defineScript({
+      name: `rate_limit_${algorithm}_${checks}`,
+      numberOfKeys: checks,
+      lua: LUA_NOW_MS + source.luaFunction + BATCH_CALL,
+      memory: (ctx, keys, args) =>
+        keys.map((key, i) => {
+          const cost = Number(args[i + 2])
+          return source.twin(ctx, ctx.nowMs, key, [args[0]!, args[1]!, String(Math.abs(cost)), cost > 0 ? "1" : "0"])
+        }),
+      decode: decodeDecisionReplies
+    })
+    batchScripts.set(memoKey, script)
+  }
+  return script
 }
 
 /** ARGV for a script: a check consumes `cost` when it passes, a peek never writes. */

@@ -27,13 +27,13 @@ import { createHash } from "node:crypto"
 import { Redis, type RedisOptions } from "ioredis"
 import { Chunk, Data, Duration, Effect, Either, identity, Layer, Option, PubSub, Redacted, Runtime, type Scope, Stream } from "effect"
 import { HubConfig, type HubSettings } from "../../config.js"
-import { type BreakerOptions, type CircuitOpen, makeCircuitBreaker, type TimeoutExceeded, withTimeout } from "../../resilience/index.js"
+import { type BreakerOptions, type CircuitOpen, makeCircuitBreaker, type PromiseSettle, type TimeoutExceeded, withTimeout } from "../../resilience/index.js"
 import type { ServiceUnavailable } from "../common/errors.js"
 import { RedisCommandError, unavailable } from "./errors.js"
 import { escapeGlob } from "./glob.js"
 import type { RedisStoreService } from "./memory.js"
 import { RedisStore } from "./RedisStore.js"
-import { checkScriptCall, type RedisScript, type ScriptReply } from "./script.js"
+import { scriptCallProblem, type RedisScript, type ScriptReply } from "./script.js"
 import {
   DEPENDENCY,
   QUIT_TIMEOUT,
@@ -87,7 +87,8 @@ const isNoScript = (error: unknown): boolean => isReplyError(error) && messageOf
 /** A reply from EVAL as ioredis decodes it (strings, integers, null, nested arrays). */
 const toScriptReply = (value: unknown): ScriptReply => {
   if (value === null || typeof value === "number" || typeof value === "string") return value
-  if (Array.isArray(value)) return value.map(toScriptReply)
+  // An array of integers (a rate-limit decision) is already a reply: no copy.
+  if (Array.isArray(value)) return value.every((item) => typeof item === "number") ? value : value.map(toScriptReply)
   if (Buffer.isBuffer(value)) return value.toString("utf8")
   throw new Error(`unexpected script reply ${typeof value}`)
 }
@@ -234,9 +235,53 @@ export const makeLiveRedisStore = (
      * timeout, which forks two fibers); only waits that are not commands (`whenReady`) need `ownTimeout`.
      */
     const exec = <A>(command: string, call: () => Promise<A>, ownTimeout = false): Effect.Effect<A, ServiceUnavailable> =>
+      ownTimeout ? execWithTimeout(command, call) : breaker.runPromise(call, settleFor(command) as PromiseSettle<unknown, A, ServiceUnavailable>)
+
+    /**
+     * How a command's reply or error becomes its answer, `decode` applied to the reply. A command
+     * error means Redis answered: it counts as a success for the breaker, then dies; so does a reply
+     * `decode` cannot read. Made once per command or script, not per call (DEVELOPERS.md: closures
+     * made per call are costly here).
+     */
+    const makeSettle = <A, B>(command: string, decode: (reply: A) => B): PromiseSettle<A, B, ServiceUnavailable> => ({
+      onValue: (reply: A) => {
+        try {
+          return { failed: false, answer: Effect.succeed(decode(reply)) }
+        } catch (defect) {
+          return { failed: false, answer: Effect.die(defect) }
+        }
+      },
+      onError: (error: unknown) => {
+        const failure = classify(command, error)
+        return Either.isLeft(failure)
+          ? { failed: false, answer: Effect.die(failure.left) }
+          : { failed: true, answer: toUnavailable(failure.right) }
+      },
+      onOpen: toUnavailable
+    })
+    const commandSettles = new Map<string, PromiseSettle<unknown, unknown, ServiceUnavailable>>()
+    const settleFor = (command: string): PromiseSettle<unknown, unknown, ServiceUnavailable> => {
+      let found = commandSettles.get(command)
+      if (found === undefined) {
+        found = makeSettle(command, identity)
+        commandSettles.set(command, found)
+      }
+      return found
+    }
+    const scriptSettles = new WeakMap<RedisScript<unknown>, PromiseSettle<unknown, unknown, ServiceUnavailable>>()
+    const scriptSettleFor = <A>(script: RedisScript<A>): PromiseSettle<unknown, A, ServiceUnavailable> => {
+      let found = scriptSettles.get(script)
+      if (found === undefined) {
+        found = makeSettle(`script ${script.name}`, (reply: unknown) => script.decode(toScriptReply(reply)))
+        scriptSettles.set(script, found)
+      }
+      return found as PromiseSettle<unknown, A, ServiceUnavailable>
+    }
+
+    /** A wait that is not a command (`whenReady`), bounded by an Effect timeout of its own. */
+    const execWithTimeout = <A>(command: string, call: () => Promise<A>): Effect.Effect<A, ServiceUnavailable> =>
       // (A callback, not `tryPromise`'s options object: the runtime names each function an object
-      // literal holds, on every call.) A command error means Redis answered: it is carried past the
-      // breaker as a success, then dies.
+      // literal holds, on every call.)
       Effect.async<Either.Either<A, RedisCommandError>, RedisDown>((resume) => {
         started(call).then(
           (value) => resume(Effect.succeed(Either.right(value))),
@@ -246,7 +291,7 @@ export const makeLiveRedisStore = (
           }
         )
       }).pipe(
-        ownTimeout ? withTimeout(`redis.${command}`, timeout) : identity,
+        withTimeout(`redis.${command}`, timeout),
         breaker.run,
         Effect.matchEffect({ onFailure: toUnavailable, onSuccess: answerOrDie })
       )
@@ -355,15 +400,21 @@ export const makeLiveRedisStore = (
               ] as const
             )
           )),
-      runScript: (script, keys, args) =>
-        Effect.suspend(() => {
-          checkScriptCall(script, keys)
-          const params = [script.numberOfKeys, ...keys.map((key) => prefix + key), ...args]
-          return exec(`script ${script.name}`, () =>
+      runScript: (script, keys, args) => {
+        const problem = scriptCallProblem(script, keys)
+        if (problem !== undefined) return Effect.die(new Error(problem))
+        // EVALSHA's arguments after the sha, built without spreads (this is every rate-limit check).
+        const params: Array<string | number> = [script.numberOfKeys]
+        for (const key of keys) params.push(prefix + key)
+        for (const arg of args) params.push(arg)
+        return breaker.runPromise(
+          () =>
             client.call("EVALSHA", shaOf(script), ...params).catch((error: unknown) =>
               isNoScript(error) ? client.call("EVAL", script.lua, ...params) : Promise.reject(error)
-            )).pipe(Effect.map((reply) => script.decode(toScriptReply(reply))))
-        }),
+            ),
+          scriptSettleFor(script)
+        )
+      },
       publish: (channel, message) => exec("publish", () => client.publish(prefix + channel, message)).pipe(Effect.asVoid),
       subscribe: (channel) => Stream.unwrapScoped(subscribeScoped(channel)),
       subscribeScoped,

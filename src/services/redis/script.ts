@@ -67,10 +67,12 @@ export const defineScript = <A>(def: RedisScript<A>): RedisScript<A> => {
 }
 
 /** A call with a key count other than the script's is a caller bug (a defect in both backends). */
+export const scriptCallProblem = (script: RedisScript<unknown>, keys: ReadonlyArray<string>): string | undefined =>
+  keys.length === script.numberOfKeys ? undefined : `script ${script.name}: called with ${keys.length} keys, declared ${script.numberOfKeys}`
+
 export const checkScriptCall = (script: RedisScript<unknown>, keys: ReadonlyArray<string>): void => {
-  if (keys.length !== script.numberOfKeys) {
-    throw new Error(`script ${script.name}: called with ${keys.length} keys, declared ${script.numberOfKeys}`)
-  }
+  const problem = scriptCallProblem(script, keys)
+  if (problem !== undefined) throw new Error(problem)
 }
 
 /**

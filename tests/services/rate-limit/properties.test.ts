@@ -1,6 +1,7 @@
 /**
  * Properties of the three algorithms over random sequences of (time step, cost, check or peek):
- * - memory, on a clock the test sets, against a reference model written here in another form (admitted
+ * - memory (the script twins over the memory store, and the in-process limiter), on a clock the
+ *   test sets, against a reference model written here in another form (admitted
  *   checks as a log, the bucket as one continuous level): every decision, remaining count, and
  *   that `retryAfterMs` and `resetAfterMs` are exactly the first instants the model says a check of
  *   that cost passes / the whole limit is back;
@@ -12,6 +13,7 @@ import { Clock, Effect } from "effect"
 import fc from "fast-check"
 import type { RedisStoreService } from "../../../src/services/redis/memory.js"
 import { makeRateLimiter } from "../../../src/services/rate-limit/live.js"
+import { makeMemoryRateLimiter } from "../../../src/services/rate-limit/memory.js"
 import { ALGORITHMS, type Algorithm, type LimitRule, type RateLimitDecision } from "../../../src/services/rate-limit/schema.js"
 import { scriptArgs } from "../../../src/services/rate-limit/scripts.js"
 import { realServicesAvailable, runToken } from "../../support/backends.js"
@@ -142,12 +144,17 @@ const manualClock = (startMs: number) => {
   return { clock, set: (ms: number) => Effect.sync(() => void (nowMs = ms)) }
 }
 
-/** Runs the scenario through a limiter over a fresh memory store, on a clock set op by op. */
-const runOnMemory = ({ ops, rule, startMs }: Scenario): Promise<ReadonlyArray<Step>> => {
+type MemoryImplementation = "twin" | "in-process"
+
+/**
+ * Runs the scenario, on a clock set op by op, through the script twins over a fresh memory store
+ * (`twin`) or the embedded mode's in-process limiter.
+ */
+const runOnMemory = ({ ops, rule, startMs }: Scenario, implementation: MemoryImplementation = "twin"): Promise<ReadonlyArray<Step>> => {
   const time = manualClock(startMs)
   return Effect.gen(function*() {
     const { store } = yield* makeTestRedis("embedded")
-    const limiter = makeRateLimiter(store)
+    const limiter = implementation === "twin" ? makeRateLimiter(store) : makeMemoryRateLimiter(time.clock)
     const steps: Array<Step> = []
     let t = startMs
     for (const op of ops) {
@@ -185,14 +192,16 @@ const expectModel = (rule: LimitRule, steps: ReadonlyArray<Step>) => {
 
 describe("RateLimiter properties", () => {
   for (const algorithm of ALGORITHMS) {
-    it(`${algorithm}: memory answers what the reference model says, retryAfterMs and resetAfterMs to the millisecond`, async () => {
-      await fc.assert(
-        fc.asyncProperty(scenario(algorithm), async (s) => {
-          expectModel(s.rule, await runOnMemory(s))
-        }),
-        { numRuns: 1_000 }
-      )
-    }, 60_000)
+    for (const implementation of ["twin", "in-process"] as const) {
+      it(`${algorithm}: memory (${implementation}) answers what the reference model says, retryAfterMs and resetAfterMs to the millisecond`, async () => {
+        await fc.assert(
+          fc.asyncProperty(scenario(algorithm), async (s) => {
+            expectModel(s.rule, await runOnMemory(s, implementation))
+          }),
+          { numRuns: 1_000 }
+        )
+      }, 60_000)
+    }
   }
 
   describe.skipIf(!realAvailable)("real Redis", () => {
