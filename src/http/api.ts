@@ -9,6 +9,7 @@ import { EventsApi } from "./events.js"
 import { KeySelfApi, KeysApi } from "./keys.js"
 import { MonitoringApi } from "./monitoring.js"
 import { RateLimitingApi } from "./rate-limiting.js"
+import { GdprApi } from "./gdpr.js"
 import { documentErrorEnvelope } from "./openapi.js"
 
 export class LunaApi extends HttpApi.make("luna-hub")
@@ -20,6 +21,7 @@ export class LunaApi extends HttpApi.make("luna-hub")
   .add(EnergyAdminApi)
   .add(CacheApi)
   .add(RateLimitingApi)
+  .add(GdprApi)
   .annotateContext(
     OpenApi.annotations({
       title: "Luna Hub",

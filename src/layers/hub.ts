@@ -10,6 +10,7 @@ import { AuthLive } from "../services/auth/live.js"
 import { CacheLive } from "../services/cache/live.js"
 import { RateLimitAdminLive } from "../services/rate-limit/admin.js"
 import { AdmissionLive } from "../services/rate-limit/admission.js"
+import { ConsentLive } from "../services/gdpr/consent/live.js"
 import { RateLimitsLive } from "../services/rate-limit/policy.js"
 import { ClusterLive } from "../services/cluster/live.js"
 import { EnergyLive } from "../services/energy/live.js"
@@ -24,7 +25,7 @@ import type { RedisStore } from "../services/redis/RedisStore.js"
 export type Infrastructure = DatabaseServices | RedisStore
 
 /** Every concern's service, built on the infrastructure. */
-export const ServiceLayers = Layer.mergeAll(AdmissionLive, EnergyLive, RateLimitAdminLive).pipe(
+export const ServiceLayers = Layer.mergeAll(AdmissionLive, EnergyLive, RateLimitAdminLive, ConsentLive).pipe(
   Layer.provideMerge(AuthLive.pipe(Layer.provideMerge(ApiKeysLive))),
   Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive, CacheLive, RateLimitsLive)),
   Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer)),

@@ -6,7 +6,8 @@ import { EventsRpcs } from "./events.js"
 import { KeySelfRpcs, KeysRpcs } from "./keys.js"
 import { MonitoringRpcs } from "./monitoring.js"
 import { RateLimitingRpcs } from "./rate-limiting.js"
+import { GdprRpcs } from "./gdpr.js"
 
 // Added last, so it runs first: GLOBAL_DDOS before authentication (see RpcAdmission).
-export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs, CacheRpcs, RateLimitingRpcs).middleware(RpcAdmission)
+export const HubRpcs = MonitoringRpcs.merge(EventsRpcs, KeysRpcs, KeySelfRpcs, EnergyRpcs, CacheRpcs, RateLimitingRpcs, GdprRpcs).middleware(RpcAdmission)
 export type HubRpcs = typeof HubRpcs

@@ -1,0 +1,42 @@
+/**
+ * GDPR over RPC: the same operations, schemas, errors and policies as the HTTP group (`/gdpr`).
+ * The user HTTP carries in the path is the payload's `userId` here.
+ */
+import { Rpc, RpcGroup } from "@effect/rpc"
+import { Schema } from "effect"
+import { Access, AccessAnnotation } from "../services/auth/schema.js"
+import { ServiceUnavailable } from "../services/common/errors.js"
+import {
+  ConsentCheck,
+  ConsentRecorded,
+  ConsentTypes,
+  ConsentVersionMismatch,
+  DataCategory,
+  RecordConsentRequest,
+  UnknownConsentType,
+  UnknownDataCategory,
+  UserConsents
+} from "../services/gdpr/consent/schema.js"
+import { UserId } from "../services/guardian/schema.js"
+import { RpcAuthentication } from "./authentication.js"
+
+export const UserConsentsPayload = Schema.Struct({ userId: UserId })
+export const CheckConsentPayload = Schema.Struct({ userId: UserId, dataCategory: DataCategory })
+
+export class GdprRpcs extends RpcGroup.make(
+  Rpc.make("ConsentTypes", { success: ConsentTypes, error: ServiceUnavailable }).annotate(AccessAnnotation, Access.authenticated),
+  Rpc.make("RecordConsent", {
+    payload: RecordConsentRequest,
+    success: ConsentRecorded,
+    error: Schema.Union(UnknownConsentType, ConsentVersionMismatch, ServiceUnavailable)
+  }).annotate(AccessAnnotation, Access.service("gdpr:manage")),
+  Rpc.make("UserConsents", { payload: UserConsentsPayload, success: UserConsents, error: ServiceUnavailable })
+    .annotate(AccessAnnotation, Access.user("gdpr:manage")),
+  Rpc.make("CheckConsent", {
+    payload: CheckConsentPayload,
+    success: ConsentCheck,
+    error: Schema.Union(UnknownDataCategory, ServiceUnavailable)
+  }).annotate(AccessAnnotation, Access.user("gdpr:manage"))
+)
+  .prefix("Gdpr.")
+  .middleware(RpcAuthentication) {}
