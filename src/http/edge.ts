@@ -275,10 +275,9 @@ const limited = <E, R>(
     ? Effect.provideService(app, HttpServerRequest.HttpServerRequest, request.modify({ headers: Headers.set(request.headers, PEER_HEADER, meta.clientIp ?? "") }))
     : app
   if (skipsDoorLimit(request.method, request.url)) return served
-  return Effect.matchEffect(limits.admit(meta.clientIp), {
-    onFailure: (error) => Effect.succeed(refusedAtTheDoor(error)),
-    onSuccess: () => served
-  })
+  // Callbacks inline, not in an options object: see DEVELOPERS.md on hot paths.
+  return Effect.flatMap(Effect.either(limits.admit(meta.clientIp)), (admitted) =>
+    admitted._tag === "Left" ? Effect.succeed(refusedAtTheDoor(admitted.left)) : served)
 }
 
 interface RouteMetrics {

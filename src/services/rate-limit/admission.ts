@@ -39,19 +39,17 @@ export const noted = (
   checked: Effect.Effect<ScopeCheck, RateLimited | ServiceUnavailable>,
   refusalsOnly = false
 ): Effect.Effect<void, RateLimited | ServiceUnavailable> =>
+  // Callbacks passed inline, not in an options object: see DEVELOPERS.md on hot paths.
   Effect.flatMap(FiberRef.get(currentRequest), (request) => {
     const notes = request?.limits
     if (notes === undefined) return Effect.asVoid(checked)
-    return Effect.matchEffect(checked, {
-      onSuccess: (check) => Effect.sync(() => void (refusalsOnly || notes.push(check))),
-      onFailure: (error) => {
-        if (error._tag === "RateLimited") {
-          const waitMs = error.retryAfterSeconds * 1000
-          notes.push({ scope, rule, decision: Option.some({ allowed: false, limit: rule.limit, remaining: 0, retryAfterMs: waitMs, resetAfterMs: waitMs }) })
-        }
-        return Effect.fail(error)
-      }
-    })
+    const kept = refusalsOnly ? Effect.asVoid(checked) : Effect.flatMap(checked, (check) => Effect.sync(() => void notes.push(check)))
+    return Effect.tapError(kept, (error) =>
+      Effect.sync(() => {
+        if (error._tag !== "RateLimited") return
+        const waitMs = error.retryAfterSeconds * 1000
+        notes.push({ scope, rule, decision: Option.some({ allowed: false, limit: rule.limit, remaining: 0, retryAfterMs: waitMs, resetAfterMs: waitMs }) })
+      }))
   })
 
 export class Admission extends Context.Tag("luna/Admission")<Admission, {
