@@ -4,8 +4,7 @@
  * by the client before sending and by the server on the wire.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Cause, Context, Effect, Exit, Layer, Option, Schema } from "effect"
-import { HubClient, type HubClientOptions } from "../../src/rpc/client.js"
+import { Cause, Effect, Exit, Option, Schema } from "effect"
 import { Forbidden, Unauthorized } from "../../src/services/auth/schema.js"
 import { Cache, userTag } from "../../src/services/cache/Cache.js"
 import type { UserId } from "../../src/services/guardian/schema.js"
@@ -14,23 +13,10 @@ import { backendsUnderTest, runToken } from "../support/backends.js"
 import { eventually } from "../support/database.js"
 import { userIds } from "../support/energy.js"
 import { TestHub, testHubLayer } from "../support/hub.js"
+import { asAdmin, RPC_TRANSPORTS, withClient } from "../support/rpc.js"
 
 const backends = await backendsUnderTest()
 
-const transports = [
-  { name: "HTTP", layer: HubClient.layer },
-  { name: "WebSocket", layer: HubClient.layerWebSocket }
-] as const
-
-type MakeClient = (options: HubClientOptions) => Layer.Layer<HubClient>
-type Hub = HubClient["Type"]
-
-const withClient = <A, E, R>(make: MakeClient, credential: string | undefined, use: (hub: Hub) => Effect.Effect<A, E, R>) =>
-  Effect.flatMap(TestHub, (testHub) =>
-    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url, credential })), (context) => use(Context.get(context, HubClient))))
-  )
-
-const asAdmin = <A, E, R>(make: MakeClient, use: (hub: Hub) => Effect.Effect<A, E, R>) => withClient(make, TEST_ADMIN_KEY, use)
 
 const Seeded = Schema.Struct({ n: Schema.Number })
 
@@ -45,7 +31,7 @@ for (const backend of backends) {
       const user = userIds()
       const cacheKey = (name: string) => `test:${runToken()}:${name}`
 
-      for (const transport of transports) {
+      for (const transport of RPC_TRANSPORTS) {
         it.effect(`${transport.name}: Health answers the tiers (Redis ${backend.name === "real" ? "up" : "disabled"}) and Stats every counter`, () =>
           asAdmin(transport.layer, (hub) =>
             Effect.gen(function* () {

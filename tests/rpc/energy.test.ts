@@ -3,9 +3,8 @@
  * suite, errors arriving as their classes (caught by tag), and the same policies as HTTP.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Context, DateTime, Effect, Layer } from "effect"
+import { DateTime, Effect } from "effect"
 import { randomUUID } from "node:crypto"
-import { HubClient, type HubClientOptions } from "../../src/rpc/client.js"
 import { Forbidden, Unauthorized } from "../../src/services/auth/schema.js"
 import {
   CommitExceedsReservation,
@@ -18,37 +17,24 @@ import {
   UnknownAction,
   UserNotFound
 } from "../../src/services/energy/schema.js"
-import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
+import { userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
 import { key, userIds } from "../support/energy.js"
-import { TestHub, testHubLayer } from "../support/hub.js"
+import { testHubLayer } from "../support/hub.js"
+import { asAdmin, RPC_TRANSPORTS, withClient } from "../support/rpc.js"
 
 const backends = await backendsUnderTest()
 
-const transports = [
-  { name: "HTTP", layer: HubClient.layer },
-  { name: "WebSocket", layer: HubClient.layerWebSocket }
-] as const
-
-type MakeClient = (options: HubClientOptions) => Layer.Layer<HubClient>
-type Hub = HubClient["Type"]
 
 const FREE_OPENING = 100
 const COST = { coach_message: 5, cv_generation: 25, career_transition_plan: 30 } as const
-
-const withClient = <A, E, R>(make: MakeClient, credential: string | undefined, use: (hub: Hub) => Effect.Effect<A, E, R>) =>
-  Effect.flatMap(TestHub, (testHub) =>
-    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url, credential })), (context) => use(Context.get(context, HubClient))))
-  )
-
-const asAdmin = <A, E, R>(make: MakeClient, use: (hub: Hub) => Effect.Effect<A, E, R>) => withClient(make, TEST_ADMIN_KEY, use)
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`Energy RPC through the exported client (${backend.name})`, () => {
     layer(testHubLayer(backend.name), { timeout: 60_000, excludeTestServices: true })((it) => {
       const user = userIds()
 
-      for (const transport of transports) {
+      for (const transport of RPC_TRANSPORTS) {
         it.effect(`${transport.name}: Actions, Plans, Open, Balance and Check`, () =>
           asAdmin(transport.layer, (hub) =>
             Effect.gen(function* () {

@@ -3,32 +3,18 @@
  * transports: admin-only Keys and Events, public Monitoring, errors arriving as their classes.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Context, DateTime, Effect, Layer } from "effect"
+import { DateTime, Effect } from "effect"
 import { randomUUID } from "node:crypto"
-import { HubClient, type HubClientOptions } from "../../src/rpc/client.js"
+import { HubClient } from "../../src/rpc/client.js"
 import { Forbidden, Unauthorized } from "../../src/services/auth/schema.js"
 import { generateApiKey } from "../../src/services/keys/format.js"
 import { KeyNotFound, KeyNotRotatable, type Scope } from "../../src/services/keys/schema.js"
-import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
+import { userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
-import { TestHub, testHubLayer } from "../support/hub.js"
+import { testHubLayer } from "../support/hub.js"
+import { asAdmin, RPC_TRANSPORTS, withClient } from "../support/rpc.js"
 
 const backends = await backendsUnderTest()
-
-const transports = [
-  { name: "HTTP", layer: HubClient.layer },
-  { name: "WebSocket", layer: HubClient.layerWebSocket }
-] as const
-
-type MakeClient = (options: HubClientOptions) => Layer.Layer<HubClient>
-
-/** The exported client, pointed at the test Hub, sending `credential` (none: undefined). */
-const withClient = <A, E, R>(make: MakeClient, credential: string | undefined, use: (hub: HubClient["Type"]) => Effect.Effect<A, E, R>) =>
-  Effect.flatMap(TestHub, (testHub) =>
-    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url, credential })), (context) => use(Context.get(context, HubClient))))
-  )
-
-const asAdmin = <A, E, R>(make: MakeClient, use: (hub: HubClient["Type"]) => Effect.Effect<A, E, R>) => withClient(make, TEST_ADMIN_KEY, use)
 
 const newKey = (hub: HubClient["Type"], scopes: ReadonlyArray<Scope> = ["events:read"]) =>
   hub.Keys.Create({ name: `rpc ${runToken()}`, env: "dev", scopes })
@@ -36,7 +22,7 @@ const newKey = (hub: HubClient["Type"], scopes: ReadonlyArray<Scope> = ["events:
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`Keys RPC and RPC authentication through the exported client (${backend.name})`, () => {
     layer(testHubLayer(backend.name), { timeout: 60_000, excludeTestServices: true })((it) => {
-      for (const transport of transports) {
+      for (const transport of RPC_TRANSPORTS) {
         it.effect(`${transport.name}: Create, Get, List and Status succeed with the admin key, decoded`, () =>
           asAdmin(transport.layer, (hub) =>
             Effect.gen(function* () {

@@ -5,13 +5,14 @@
  * The client speaks from 127.0.0.1; each test starts by resetting that address.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
-import { HubClient, type HubClientOptions } from "../../src/rpc/client.js"
+import { Effect } from "effect"
+import { HubClient } from "../../src/rpc/client.js"
 import { RateLimits } from "../../src/services/rate-limit/RateLimits.js"
 import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest } from "../support/backends.js"
 import { userIds } from "../support/energy.js"
-import { TestHub, testHubLayer } from "../support/hub.js"
+import { testHubLayer } from "../support/hub.js"
+import { RPC_TRANSPORTS, withClient } from "../support/rpc.js"
 
 const backends = await backendsUnderTest()
 
@@ -20,18 +21,6 @@ const SCOPES = {
   API_GENERAL: { limit: 10, windowSeconds: 60 },
   AUTH_LOGIN: { limit: 5, windowSeconds: 900 }
 }
-
-const transports = [
-  { name: "HTTP", layer: HubClient.layer },
-  { name: "WebSocket", layer: HubClient.layerWebSocket }
-] as const
-
-type MakeClient = (options: HubClientOptions) => Layer.Layer<HubClient>
-
-const withClient = <A, E, R>(make: MakeClient, credential: string | undefined, use: (hub: HubClient["Type"]) => Effect.Effect<A, E, R>) =>
-  Effect.flatMap(TestHub, (testHub) =>
-    Effect.scoped(Effect.flatMap(Layer.build(make({ url: testHub.url, credential })), (context) => use(Context.get(context, HubClient))))
-  )
 
 const LOOPBACK = "127.0.0.1"
 const freshLoopback = Effect.flatMap(RateLimits, (limits) => limits.reset(LOOPBACK))
@@ -44,7 +33,7 @@ for (const backend of backends) {
     layer(testHubLayer(backend.name, { env: { RATE_LIMIT_SCOPES: JSON.stringify(SCOPES) } }), { timeout: 60_000, excludeTestServices: true })((it) => {
       const user = userIds()
 
-      for (const transport of transports) {
+      for (const transport of RPC_TRANSPORTS) {
         it.effect(`${transport.name}: API_GENERAL refuses a user's 11th call with RateLimited; another user is counted apart`, () =>
           Effect.gen(function* () {
             yield* freshLoopback
@@ -76,7 +65,7 @@ for (const backend of backends) {
           yield* withClient(HubClient.layer, TEST_ADMIN_KEY, (hub) => hub.Keys.List())
         }))
 
-      for (const transport of transports) {
+      for (const transport of RPC_TRANSPORTS) {
         it.effect(`${transport.name}: GLOBAL_DDOS counts each call, public ones included, before authentication; the probes' twins are never refused`, () =>
           Effect.gen(function* () {
             yield* freshLoopback
