@@ -100,8 +100,8 @@ const safeSettle = <X, B, E>(settle: (input: X) => PromiseSettlement<B, E>, inpu
   }
 }
 
-/** The call's promise, a synchronous throw included (as a rejection). */
-const started = <A>(call: () => Promise<A>): Promise<A> => {
+/** The call's promise, a synchronous throw included (as a rejection, so it is handled like one). */
+export const started = <A>(call: () => Promise<A>): Promise<A> => {
   try {
     return call()
   } catch (error) {

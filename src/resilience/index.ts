@@ -8,5 +8,6 @@ export {
   CircuitOpen,
   makeCircuitBreaker,
   type PromiseSettle,
-  type PromiseSettlement
+  type PromiseSettlement,
+  started
 } from "./circuit-breaker.js"

@@ -22,7 +22,7 @@ export const invalidName = (name: string): string =>
 export const isValidName = (name: string): boolean => NAME.test(name)
 
 /** A caller bug (bad name, rule or cost) as a message, or undefined. */
-export const checkProblem = (name: string, rule: LimitRule, cost: number): string | undefined => {
+const checkProblem = (name: string, rule: LimitRule, cost: number): string | undefined => {
   if (!NAME.test(name)) return invalidName(name)
   if (!ALGORITHMS.includes(rule.algorithm) || !isValidRule(rule)) return `rate limit ${name}: invalid rule ${JSON.stringify(rule)}`
   if (!Number.isSafeInteger(cost) || cost < 1) return `rate limit ${name}: cost must be a whole number ≥ 1, got ${cost}`
@@ -30,7 +30,7 @@ export const checkProblem = (name: string, rule: LimitRule, cost: number): strin
 }
 
 /** The counters of each (name, algorithm), made once: names come from code (the scopes), so this stays small. */
-export const makeLimiterMetrics = () => {
+const makeLimiterMetrics = () => {
   const metrics = new Map<string, ScopeMetrics>()
   return (name: string, algorithm: Algorithm): ScopeMetrics => {
     const memoKey = `${algorithm}:${name}`

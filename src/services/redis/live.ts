@@ -27,7 +27,7 @@ import { createHash } from "node:crypto"
 import { Redis, type RedisOptions } from "ioredis"
 import { Chunk, Data, Duration, Effect, Either, identity, Layer, Option, PubSub, Redacted, Runtime, type Scope, Stream } from "effect"
 import { HubConfig, type HubSettings } from "../../config.js"
-import { type BreakerOptions, type CircuitOpen, makeCircuitBreaker, type PromiseSettle, type TimeoutExceeded, withTimeout } from "../../resilience/index.js"
+import { type BreakerOptions, type CircuitOpen, makeCircuitBreaker, type PromiseSettle, started, type TimeoutExceeded, withTimeout } from "../../resilience/index.js"
 import type { ServiceUnavailable } from "../common/errors.js"
 import { RedisCommandError, unavailable } from "./errors.js"
 import { escapeGlob } from "./glob.js"
@@ -111,15 +111,6 @@ const toUnavailable = (failure: RedisDown | TimeoutExceeded | CircuitOpen): Effe
       return Effect.fail(unavailable(`timed out after ${failure.timeoutMs} ms`))
     case "CircuitOpen":
       return Effect.fail(unavailable("circuit open", failure.retryAfterMs / 1000))
-  }
-}
-
-/** The call's promise, a synchronous throw included (as a rejection, so it is classified too). */
-const started = <A>(call: () => Promise<A>): Promise<A> => {
-  try {
-    return call()
-  } catch (error) {
-    return Promise.reject(error)
   }
 }
 
