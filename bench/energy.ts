@@ -44,7 +44,7 @@ import {
 } from "./lib/energy-http.js";
 import { createRawLedger, type LoopResult, mergeLoops, opsPerSecond, rawCharge, rawPool, runClosedLoop } from "./lib/energy-raw.js";
 import { measureBalanceReads, type ReadResults } from "./lib/energy-reads.js";
-import { flagFromEnv, positiveNumberFromEnv, UNREACHED_LIMITS_ENV } from "./lib/env.js";
+import { flagFromEnv, positiveNumberFromEnv, throwawaySecretsEnv, UNREACHED_LIMITS_ENV } from "./lib/env.js";
 import { eventsPerSecond, percentile } from "./lib/events-load.js";
 import type { LoadSummary } from "./lib/load.js";
 import { getFreePort } from "./lib/net.js";
@@ -203,7 +203,7 @@ const main = async (): Promise<number> => {
     env: {
       DATABASE_URL: hubDb.url,
       HUB_BOOTSTRAP_ADMIN_KEY: adminKey,
-      JWT_SECRET: `bench-only-${generateApiKey("dev")}`,
+      ...throwawaySecretsEnv(),
       CLUSTER_RUNNER_HOST: "127.0.0.1",
       CLUSTER_RUNNER_PORT: String(runnerPort),
       LOG_LEVEL: HUB_LOG_LEVEL,

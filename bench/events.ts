@@ -30,7 +30,7 @@ import { EventStore } from "../src/services/events/EventStore.js";
 import { EventStoreLive } from "../src/services/events/live.js";
 import { generateApiKey } from "../src/services/keys/format.js";
 import { type Checkpoint, type NewEvent, StreamId } from "../src/services/events/schema.js";
-import { positiveNumberFromEnv } from "./lib/env.js";
+import { positiveNumberFromEnv, throwawaySecretsEnv } from "./lib/env.js";
 import { progress, runBench } from "./lib/run.js";
 import { benchDatabase } from "./lib/events-database.js";
 import { eventsPerSecond, type LoadResult, type LoadTarget, measureInterleaved, percentile } from "./lib/events-load.js";
@@ -249,7 +249,7 @@ const program = Effect.gen(function* () {
     Layer.provideMerge(HubConfig.fromRecord({
       ...database.env,
       SUPABASE_POOL_SIZE: String(POOL_SIZE),
-      JWT_SECRET: `bench-only-${generateApiKey("dev")}`,
+      ...throwawaySecretsEnv(),
       HUB_BOOTSTRAP_ADMIN_KEY: generateApiKey("dev"),
     })),
   );

@@ -66,6 +66,8 @@ export interface HubSettings {
   readonly gdpr: {
     readonly enabled: boolean
     readonly anonymizationSalt: Option.Option<Redacted.Redacted>
+    /** Wraps the per-user data keys (32 bytes, hex or base64); required in production. */
+    readonly masterKey: Option.Option<Redacted.Redacted>
     readonly retentionDays: number
   }
   readonly auth: {
@@ -174,6 +176,19 @@ const secret = (name: string, minLength: number): Config.Config<Option.Option<Re
     { secret: true }
   )
 
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (names: ReadonlyArray<string>): string =>
+  names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`
+
+/** GDPR_MASTER_KEY's 32 bytes, from 64 hex digits or base64; undefined when it is neither. */
+export const masterKeyBytes = (raw: string): Buffer | undefined => {
+  const trimmed = raw.trim()
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, "hex")
+  if (!/^[A-Za-z0-9+/_-]{42,44}={0,2}$/.test(trimmed)) return undefined
+  const bytes = Buffer.from(trimmed, "base64")
+  return bytes.length === 32 ? bytes : undefined
+}
+
 const text = (name: string, fallback: string): Config.Config<string> =>
   orDefault(setting<string>(name, "a non-empty string", (raw) => ok(raw)), fallback)
 
@@ -258,6 +273,12 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   ), []),
   gdprEnabled: boolean("GDPR_ENABLED", true),
   gdprSalt: secret("GDPR_ANONYMIZATION_SALT", 16),
+  gdprMasterKey: setting<Redacted.Redacted>(
+    "GDPR_MASTER_KEY",
+    "32 bytes as 64 hex digits or base64",
+    (raw) => (masterKeyBytes(raw) === undefined ? bad("not 32 bytes of hex or base64") : ok(Redacted.make(raw))),
+    { secret: true }
+  ),
   gdprRetentionDays: integer("GDPR_RETENTION_DAYS", 365, 1, 36500),
   jwtSecret: secret("JWT_SECRET", 32),
   jwtIssuer: text("JWT_ISSUER", "phoenix"),
@@ -324,7 +345,7 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
       l2TimeoutMs: s.cacheL2TimeoutMs
     },
     rateLimit: { enabled: s.rateLimitEnabled, redisUrl: s.rateLimitRedisUrl, failOpen: s.rateLimitFailOpen, trustedProxies: s.trustedProxies, scopes: s.rateLimitScopes },
-    gdpr: { enabled: s.gdprEnabled, anonymizationSalt: s.gdprSalt, retentionDays: s.gdprRetentionDays },
+    gdpr: { enabled: s.gdprEnabled, anonymizationSalt: s.gdprSalt, masterKey: s.gdprMasterKey, retentionDays: s.gdprRetentionDays },
     auth: {
       jwtSecret: s.jwtSecret,
       jwtIssuer: s.jwtIssuer,
@@ -344,11 +365,14 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
     // Secrets never have a default in production (DATABASE_URL set).
     const missing = [
       Option.isNone(settings.auth.jwtSecret) ? "JWT_SECRET" : undefined,
-      Option.isNone(settings.auth.bootstrapAdminKey) ? "HUB_BOOTSTRAP_ADMIN_KEY" : undefined
+      Option.isNone(settings.auth.bootstrapAdminKey) ? "HUB_BOOTSTRAP_ADMIN_KEY" : undefined,
+      // Erasure certificates and personal event fields must read the same on every instance and restart.
+      Option.isNone(settings.gdpr.anonymizationSalt) ? "GDPR_ANONYMIZATION_SALT" : undefined,
+      Option.isNone(settings.gdpr.masterKey) ? "GDPR_MASTER_KEY" : undefined
     ].filter((name): name is string => name !== undefined)
     return missing.length === 0
       ? Either.right(settings)
-      : Either.left(ConfigError.InvalidData([], `${missing.join(" and ")} must be set in production (DATABASE_URL is set)`))
+      : Either.left(ConfigError.InvalidData([], `${listed(missing)} must be set in production (DATABASE_URL is set)`))
   })
 )
 

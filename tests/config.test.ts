@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, LogLevel, Option, Redacted } from "effect"
 import { describeConfigError, loadSettings } from "../src/config.js"
-import { TEST_ADMIN_KEY } from "./support/auth.js"
+import { TEST_ADMIN_KEY, TEST_AUTH_ENV } from "./support/auth.js"
 
 const load = (env: Record<string, string>) => Effect.either(loadSettings(env))
 
@@ -44,6 +44,8 @@ describe("config", () => {
         REDIS_PASSWORD: "pw",
         JWT_SECRET: "x".repeat(32),
         HUB_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
+        GDPR_ANONYMIZATION_SALT: "s".repeat(16),
+        GDPR_MASTER_KEY: Buffer.alloc(32, 7).toString("base64"),
         REDIS_TIMEOUT: "2.5",
         LOG_LEVEL: "debug",
         LOG_FORMAT: "pretty",
@@ -55,6 +57,7 @@ describe("config", () => {
       expect(String(Option.getOrThrow(s.database.url))).not.toContain("pw")
       expect(Redacted.value(Option.getOrThrow(s.redis.url))).toBe("redis://:pw@cache:6379")
       expect(Redacted.isRedacted(Option.getOrThrow(s.redis.password))).toBe(true)
+      expect(Redacted.isRedacted(Option.getOrThrow(s.gdpr.masterKey))).toBe(true)
       expect(s.redis.timeoutMs).toBe(2500)
       expect(s.log).toEqual({ level: LogLevel.Debug, format: "pretty" })
       expect(s.server.corsOrigins).toEqual(["https://cv.phoenix.example", "http://localhost:5173"])
@@ -78,8 +81,10 @@ describe("config", () => {
     [{ HUB_BOOTSTRAP_ADMIN_KEY: "luna_dev_nope" }, "HUB_BOOTSTRAP_ADMIN_KEY=<redacted>: malformed; expected an API key"],
     [{ HUB_BOOTSTRAP_ADMIN_KEY: `${TEST_ADMIN_KEY.slice(0, -1)}${TEST_ADMIN_KEY.endsWith("A") ? "B" : "A"}` }, "HUB_BOOTSTRAP_ADMIN_KEY=<redacted>: wrong checksum"],
     [{ API_KEY_CACHE_SECONDS: "301" }, 'API_KEY_CACHE_SECONDS="301": out of range'],
-    [{ DATABASE_URL: "postgres://db/luna" }, "JWT_SECRET and HUB_BOOTSTRAP_ADMIN_KEY must be set in production"],
-    [{ DATABASE_URL: "postgres://db/luna", JWT_SECRET: "x".repeat(32) }, "HUB_BOOTSTRAP_ADMIN_KEY must be set in production"]
+    [{ DATABASE_URL: "postgres://db/luna" }, "JWT_SECRET, HUB_BOOTSTRAP_ADMIN_KEY, GDPR_ANONYMIZATION_SALT and GDPR_MASTER_KEY must be set in production"],
+    [{ DATABASE_URL: "postgres://db/luna", ...TEST_AUTH_ENV, JWT_SECRET: "" }, "JWT_SECRET must be set in production"],
+    [{ DATABASE_URL: "postgres://db/luna", ...TEST_AUTH_ENV, GDPR_MASTER_KEY: "" }, "GDPR_MASTER_KEY must be set in production"],
+    [{ GDPR_MASTER_KEY: "00ff" }, "GDPR_MASTER_KEY=<redacted>: not 32 bytes of hex or base64"]
   ] as const)("a bad value names the variable, the problem and the expected form: %o", ([env, expected]) =>
     Effect.gen(function* () {
       const line = yield* errorLine(env)

@@ -15,11 +15,13 @@ import { ClusterLive } from "../../src/services/cluster/live.js";
 import { Energy } from "../../src/services/energy/Energy.js";
 import { CacheLive } from "../../src/services/cache/live.js";
 import { EnergyLive } from "../../src/services/energy/live.js";
+import { ConsentLive } from "../../src/services/gdpr/consent/live.js";
+import { EventStoreWithDataKeys } from "../../src/layers/hub.js";
 import { RateLimitsLive } from "../../src/services/rate-limit/policy.js";
 import { RedisStoreMemory } from "../../src/services/redis/memory.js";
-import { EventStoreLive } from "../../src/services/events/live.js";
 import type { UserId } from "../../src/services/guardian/schema.js";
 import { generateApiKey } from "../../src/services/keys/format.js";
+import { throwawaySecretsEnv } from "./env.js";
 import { loggerLayer } from "../../src/services/logging/logger.js";
 import { registerCleanup } from "./cleanup.js";
 import { type LoadResult, measureInterleaved } from "./events-load.js";
@@ -56,11 +58,11 @@ const program = (settings: ReadSettings) =>
   Effect.gen(function* () {
     const log = (message: string) => Effect.sync(() => settings.log(message));
     const runnerPort = yield* Effect.promise(getFreePort);
-    // Production mode (DATABASE_URL set) requires both secrets; nothing here uses them.
+    // Production mode (DATABASE_URL set) requires these secrets; nothing here uses them.
     const env = {
       DATABASE_URL: settings.url,
       CLUSTER_RUNNER_PORT: String(runnerPort),
-      JWT_SECRET: `bench-only-${generateApiKey("dev")}`,
+      ...throwawaySecretsEnv(),
       HUB_BOOTSTRAP_ADMIN_KEY: generateApiKey("dev"),
     };
     const base = yield* Layer.build(DatabaseLive({ registerInstance: false }).pipe(Layer.provideMerge(HubConfig.fromRecord(env))));
@@ -71,8 +73,8 @@ const program = (settings: ReadSettings) =>
     // As src/layers/hub.ts composes them: the energy service on the cluster and the event store.
     const context = yield* Layer.build(
       EnergyLive.pipe(
-        Layer.provideMerge(Layer.mergeAll(ClusterLive, Layer.merge(CacheLive, RateLimitsLive).pipe(Layer.provide(RedisStoreMemory)))),
-        Layer.provideMerge(EventStoreLive),
+        Layer.provideMerge(Layer.mergeAll(ClusterLive, ConsentLive, Layer.merge(CacheLive, RateLimitsLive).pipe(Layer.provide(RedisStoreMemory)))),
+        Layer.provideMerge(EventStoreWithDataKeys),
         Layer.provide(Layer.succeedContext(base)),
       ),
     );

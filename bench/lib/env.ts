@@ -1,4 +1,5 @@
 // Reading numeric benchmark knobs from the environment.
+import { randomBytes } from "node:crypto";
 
 /** A positive number from `process.env[name]`, or `fallback` when unset/empty. Throws on garbage. */
 export const positiveNumberFromEnv = (name: string, fallback: number): number => {
@@ -25,3 +26,13 @@ const UNREACHED = { limit: 100_000_000 };
 export const UNREACHED_LIMITS_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_SCOPES: JSON.stringify({ GLOBAL_DDOS: UNREACHED, API_GENERAL: UNREACHED, API_CV_GENERATION: UNREACHED, AUTH_LOGIN: UNREACHED }),
 };
+
+/**
+ * The secrets production mode (DATABASE_URL set) requires but a bench never reads back: a user-token
+ * secret and the GDPR salt and master key, drawn per run. The bootstrap admin key is each bench's own.
+ */
+export const throwawaySecretsEnv = (): Readonly<Record<string, string>> => ({
+  JWT_SECRET: `bench-only-${randomBytes(24).toString("hex")}`,
+  GDPR_ANONYMIZATION_SALT: randomBytes(24).toString("hex"),
+  GDPR_MASTER_KEY: randomBytes(32).toString("hex"),
+});

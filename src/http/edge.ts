@@ -18,7 +18,9 @@ import { envelope, type ErrorBody } from "./envelope.js"
 import { rateLimitHeaders } from "./rate-limit-headers.js"
 import { RPC_HTTP_PATH, RPC_WS_PATH } from "../rpc/paths.js"
 import { internalError, invalidRequest, notFound, payloadTooLarge } from "./edge-errors.js"
+import type { IdentifierHasher } from "../services/auth/identifier-hash.js"
 import { currentRequest, type RequestContext } from "../services/logging/request-context.js"
+import { loggedPath } from "./logged-path.js"
 import { DOCS_PATH } from "./routes.js"
 import { API_SECURITY_HEADERS, DOCS_SECURITY_HEADERS } from "./security-headers.js"
 
@@ -29,6 +31,8 @@ export interface EdgeOptions {
   readonly accessLog: boolean
   /** Rate limiting at the door; absent: nothing is limited here. */
   readonly limits?: EdgeLimits | undefined
+  /** Hashes the user ids and other personal path segments access lines show. */
+  readonly hashIdentifier: IdentifierHasher
 }
 
 export interface EdgeLimits {
@@ -256,7 +260,7 @@ export const makeEdge = <E, R>(
         const closing = inFlight.draining ? HttpServerResponse.setHeader(withLimits, "connection", "close") : withLimits
         return cors === undefined ? closing : HttpServerResponse.setHeaders(closing, cors)
       }),
-      Effect.tap((response) => record(request, meta, response.status, performance.now() - startedAt, options.accessLog)),
+      Effect.tap((response) => record(request, meta, response.status, performance.now() - startedAt, options)),
       Effect.ensuring(Effect.sync(() => inFlight.leave()))
     )
   })
@@ -306,19 +310,19 @@ const record = (
   meta: RequestContext,
   status: number,
   durationMs: number,
-  accessLog: boolean
+  options: EdgeOptions
 ): Effect.Effect<void> => {
   const route = meta.route ?? "unmatched"
   const metrics = metricsFor(request.method, route, status)
   metrics.duration.unsafeUpdate(durationMs, NO_EXTRA_TAGS)
   metrics.count.unsafeUpdate(1, NO_EXTRA_TAGS)
-  if (!accessLog) return Effect.void
+  if (!options.accessLog) return Effect.void
   return Effect.logInfo(`${request.method} ${route} ${status}`).pipe(
     Effect.annotateLogs({
       logger: "access",
       method: request.method,
       route,
-      path: pathOf(request.url),
+      path: loggedPath(meta.route, pathOf(request.url), options.hashIdentifier),
       status,
       duration_ms: Math.round(durationMs * 1000) / 1000
     }),

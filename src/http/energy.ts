@@ -7,6 +7,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Access, AccessAnnotation } from "../services/auth/schema.js"
 import { ServiceUnavailable } from "../services/common/errors.js"
+import { ConsentRequired } from "../services/gdpr/consent/schema.js"
 import {
   ActionCatalogue,
   ActionCost,
@@ -295,13 +296,15 @@ export class EnergyApi extends HttpApiGroup.make("energy")
       .setUrlParams(StatsQuery)
       .addSuccess(UserStats)
       .addError(userNotFound)
+      .addError(envelope(ConsentRequired))
       .addError(unavailable)
       .annotate(AccessAnnotation, Access.user("energy:read"))
       .annotate(OpenApi.Summary, "Usage statistics")
       .annotate(
         OpenApi.Description,
         "Energy consumed (net of refunds), refunded, purchased, credited and regenerated over `period` (default " +
-          `\`month\`), and consumption by action. ${NO_ACCOUNT} ${USER_OR_SERVICE}`
+          "`month`), and consumption by action. Behavioural data: 403 ConsentRequired unless the user's `behavioral` " +
+          `consent is granted (checked on every call; none with GDPR_ENABLED=false). ${NO_ACCOUNT} ${USER_OR_SERVICE}`
       )
   )
   .middleware(Authentication)

@@ -12,6 +12,7 @@ import { HubConfig } from "../config.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
 import { Admission } from "../services/rate-limit/admission.js"
 import { trustedProxies } from "./client-ip.js"
+import { makeIdentifierHasher } from "../services/auth/identifier-hash.js"
 import { makeEdge, InFlightRequests } from "./edge.js"
 import { DOCS_PATH } from "./routes.js"
 
@@ -35,6 +36,7 @@ const serveRouter = Effect.gen(function* () {
     {
       ...settings.server,
       accessLog: LogLevel.greaterThanEqual(LogLevel.Info, minimumLevel),
+      hashIdentifier: makeIdentifierHasher(settings.gdpr.anonymizationSalt),
       limits: settings.rateLimit.enabled
         ? { admit: admission.admit, trustedProxies: trustedProxies(settings.rateLimit.trustedProxies) }
         : undefined

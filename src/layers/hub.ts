@@ -15,6 +15,11 @@ import { RateLimitsLive } from "../services/rate-limit/policy.js"
 import { ClusterLive } from "../services/cluster/live.js"
 import { EnergyLive } from "../services/energy/live.js"
 import { EventStoreLive } from "../services/events/live.js"
+import { OpenedEventStore } from "../services/gdpr/data-keys/event-store.js"
+import { DataKeysLive } from "../services/gdpr/data-keys/live.js"
+import { ErasureLive } from "../services/gdpr/erasure/live.js"
+import { GdprExportLive } from "../services/gdpr/export/live.js"
+import { RetentionLive } from "../services/gdpr/retention/live.js"
 import { ApiKeysLive } from "../services/keys/live.js"
 import { BuildInfo } from "../services/monitoring/build-info.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
@@ -24,10 +29,17 @@ import type { RedisStore } from "../services/redis/RedisStore.js"
 
 export type Infrastructure = DatabaseServices | RedisStore
 
+/** The event store with personal fields opened for readers, and the data keys that seal them. */
+export const EventStoreWithDataKeys = OpenedEventStore.pipe(Layer.provide(EventStoreLive), Layer.provideMerge(DataKeysLive))
+
 /** Every concern's service, built on the infrastructure. */
-export const ServiceLayers = Layer.mergeAll(AdmissionLive, EnergyLive, RateLimitAdminLive, ConsentLive).pipe(
+export const ServiceLayers = Layer.mergeAll(AdmissionLive, ErasureLive, GdprExportLive, RetentionLive).pipe(
+  // Erasure and export reach every concern that holds user data.
+  Layer.provideMerge(Layer.merge(EnergyLive, RateLimitAdminLive)),
+  // Energy's stats ask Consent first (behavioural data).
+  Layer.provideMerge(ConsentLive),
   Layer.provideMerge(AuthLive.pipe(Layer.provideMerge(ApiKeysLive))),
-  Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreLive, CacheLive, RateLimitsLive)),
+  Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreWithDataKeys, CacheLive, RateLimitsLive)),
   Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer)),
   // The actor runtime the energy accounts run on (in memory on PGlite, runners over Postgres).
   Layer.provideMerge(ClusterLive)

@@ -7,6 +7,7 @@ import { Rpc, RpcGroup } from "@effect/rpc"
 import { Schema } from "effect"
 import { Access, AccessAnnotation } from "../services/auth/schema.js"
 import { ServiceUnavailable } from "../services/common/errors.js"
+import { ConsentRequired } from "../services/gdpr/consent/schema.js"
 import {
   ActionCatalogue,
   ActionCost,
@@ -106,7 +107,7 @@ export class EnergyUserReadRpcs extends RpcGroup.make(
   Rpc.make("Balance", { payload: ForUser, success: Balance, error: Schema.Union(UserNotFound, ServiceUnavailable) }),
   Rpc.make("Check", { payload: CheckPayload, success: CheckResult, error: Schema.Union(UserNotFound, UnknownAction, ServiceUnavailable) }),
   Rpc.make("Transactions", { payload: TransactionsPayload, success: TransactionsPage, error: Schema.Union(UserNotFound, ServiceUnavailable) }),
-  Rpc.make("Stats", { payload: StatsPayload, success: UserStats, error: Schema.Union(UserNotFound, ServiceUnavailable) })
+  Rpc.make("Stats", { payload: StatsPayload, success: UserStats, error: Schema.Union(UserNotFound, ConsentRequired, ServiceUnavailable) })
 )
   .prefix("Energy.")
   .middleware(RpcAuthentication)

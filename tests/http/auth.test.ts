@@ -69,6 +69,7 @@ const samplePathValue = (name: string, userId: string): string => {
   switch (name) {
     case "keyId":
     case "reservationId":
+    case "requestId":
       return randomUUID()
     case "action":
       return "matrix_action"
@@ -308,6 +309,15 @@ for (const backend of backends) {
           expect(userEndpoints.length).toBeGreaterThan(0)
           const self = yield* Effect.promise(() => userToken("u-self"))
           const service = yield* createKey(["service"])
+          // Stats also need consent (a 403 of its own): granted, so only access decides here.
+          for (const userId of ["u-self", "u-other"]) {
+            const granted = yield* call("/gdpr/consent", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ userId, consentType: "behavioral", granted: true, source: "api" })
+            })
+            expect(granted.status).toBe(201)
+          }
           for (const endpoint of userEndpoints) {
             expectForbidden(yield* request(self, endpoint, "u-other"), `${endpoint.key}: u-self's token naming u-other`)
             expectLetThrough(yield* request(self, endpoint, "u-self"), `${endpoint.key}: u-self's token naming u-self`)

@@ -43,6 +43,9 @@ const expectInvalid = (answer: HttpAnswer, label: string) => {
 const createKey = (scopes: ReadonlyArray<string>) =>
   Effect.map(post("/admin/keys", { name: `energy ${runToken()}`, env: "dev", scopes }), (answer) => (ok(answer, 201) as { key: string }).key)
 
+/** Records the user's `behavioral` consent, which their stats need. */
+const grantBehavioral = (userId: string) => Effect.map(post("/gdpr/consent", { userId, consentType: "behavioral", granted: true, source: "api" }), (answer) => ok(answer, 201))
+
 const open = (userId: string, plan?: string) => Effect.map(post(`/energy/${userId}/account`, plan === undefined ? {} : { plan }), ok)
 const balanceOf = (userId: string, credential?: string) => Effect.map(get(`/energy/${userId}/balance`, credential), ok)
 const consume = (userId: string, action: string, idempotencyKey = key(), credential?: string) =>
@@ -136,6 +139,7 @@ for (const backend of backends) {
 
           const never = user("never")
           expectError(yield* consume(never, "coach_message"), 404, "UserNotFound", { userId: never })
+          yield* grantBehavioral(never)
           for (const path of ["balance", "transactions", "stats"]) {
             expectError(yield* get(`/energy/${never}/${path}`), 404, "UserNotFound", { userId: never })
           }
@@ -286,6 +290,7 @@ for (const backend of backends) {
           ok(yield* consume(u, "coach_message"))
           ok(yield* consume(u, "coach_message"))
           ok(yield* post(`/energy/${u}/refund`, { transactionId: charged.transaction.transactionId, amount: 5, idempotencyKey: key() }))
+          yield* grantBehavioral(u)
           const stats = ok(yield* get(`/energy/${u}/stats?period=all`))
           expect(stats).toMatchObject({ userId: u, period: "all", from: null, refunded: 5, purchased: 0, regenerated: 0 })
           expect(stats.consumed).toBe(COST.career_transition_plan + 2 * COST.coach_message - 5)
@@ -370,6 +375,7 @@ for (const backend of backends) {
           expectError(yield* consume(other, "coach_message", key(), token), 403, "Forbidden")
           ok(yield* post(`/energy/${self}/check`, { action: "coach_message" }, token))
           ok(yield* get(`/energy/${self}/transactions`, token))
+          yield* grantBehavioral(self)
           ok(yield* get(`/energy/${self}/stats`, token))
           const held = ok(yield* post(`/energy/${self}/reservations`, { amount: 10, idempotencyKey: key() }, token))
           ok(yield* post(`/energy/${self}/reservations/${held.transaction.transactionId}/release`, { idempotencyKey: key() }, token))

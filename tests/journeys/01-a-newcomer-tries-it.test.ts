@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url"
 import { Duration, Effect, type Scope } from "effect"
 import { getFreePort } from "../../bench/lib/net.js"
 import { generateApiKey, parseApiKey } from "../../src/services/keys/format.js"
-import { TEST_JWT_SECRET } from "../support/auth.js"
+import { TEST_AUTH_ENV } from "../support/auth.js"
 import { backendsUnderTest, type BackendName, runToken, TEST_REDIS_URL } from "../support/backends.js"
 import { emptyDataDir, testDatabaseUrl } from "../support/database.js"
 import { deleteKeysWithPrefix } from "../support/redis.js"
@@ -33,7 +33,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const HUB_SETTINGS = [
   "API_KEY_CACHE_SECONDS", "API_KEY_EXPIRY_WARNING_DAYS", "API_KEY_ROTATION_CHECK_SECONDS", "API_KEY_TTL_DAYS", "BUILD_TIME",
   "CACHE_TTL_LEADERBOARD", "CACHE_TTL_TRANSACTIONS", "CACHE_TTL_USER_ENERGY", "CACHE_TTL_USER_STATS", "CLUSTER_RUNNER_HOST",
-  "CLUSTER_RUNNER_PORT", "CORS_ORIGINS", "DATABASE_URL", "DATA_DIR", "GDPR_ANONYMIZATION_SALT", "GDPR_ENABLED",
+  "CLUSTER_RUNNER_PORT", "CORS_ORIGINS", "DATABASE_URL", "DATA_DIR", "GDPR_ANONYMIZATION_SALT", "GDPR_ENABLED", "GDPR_MASTER_KEY",
   "GDPR_RETENTION_DAYS", "GIT_COMMIT", "HOST", "HTTP_MAX_BODY_BYTES", "HUB_BOOTSTRAP_ADMIN_KEY", "JWT_AUDIENCE", "JWT_ISSUER",
   "JWT_SECRET", "LOG_FORMAT", "LOG_LEVEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", "PORT", "RATE_LIMIT_ENABLED",
   "RATE_LIMIT_FAIL_OPEN", "RATE_LIMIT_REDIS_URL", "REDIS_DB", "REDIS_KEY_PREFIX", "REDIS_PASSWORD", "REDIS_POOL_SIZE",
@@ -222,7 +222,7 @@ const settingsFor = (backend: BackendName) =>
         DATABASE_URL: yield* testDatabaseUrl,
         REDIS_URL: TEST_REDIS_URL,
         REDIS_KEY_PREFIX: prefix,
-        JWT_SECRET: TEST_JWT_SECRET,
+        ...TEST_AUTH_ENV,
         HUB_BOOTSTRAP_ADMIN_KEY: adminKey,
         CLUSTER_RUNNER_PORT: String(yield* Effect.promise(getFreePort)),
         PORT: port

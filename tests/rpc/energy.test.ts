@@ -154,6 +154,7 @@ for (const backend of backends) {
               expect(second.nextCursor).toBeNull()
               expect((yield* hub.Energy.Transactions({ userId: u, kind: "credit" })).transactions).toHaveLength(1)
 
+              yield* hub.Gdpr.RecordConsent({ userId: u, consentType: "behavioral", granted: true, source: "api" })
               const stats = yield* hub.Energy.Stats({ userId: u, period: "all" })
               const spent = COST.coach_message + COST.cv_generation + COST.career_transition_plan
               expect(stats).toMatchObject({ userId: u, period: "all", from: null, consumed: spent, credited: FREE_OPENING })

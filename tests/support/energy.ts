@@ -1,6 +1,7 @@
 /**
  * The energy service on a fresh, migrated database (`energyLayer`): the event store, the actor
- * runtime (in memory on PGlite; a runner on a free loopback port over Postgres) and `EnergyLive`.
+ * runtime (in memory on PGlite; a runner on a free loopback port over Postgres), the data keys
+ * sealing personal fields, `ConsentLive` (stats ask it) and `EnergyLive`.
  * Plus small builders the energy suites share.
  */
 import { expect } from "@effect/vitest"
@@ -16,6 +17,10 @@ import type { UserId } from "../../src/services/guardian/schema.js"
 import { energyStream, foldLedger } from "../../src/services/energy/events.js"
 import type { Transaction } from "../../src/services/energy/schema.js"
 import { EventStore } from "../../src/services/events/EventStore.js"
+import { Consent } from "../../src/services/gdpr/consent/Consent.js"
+import { ConsentLive } from "../../src/services/gdpr/consent/live.js"
+import { OpenedEventStore } from "../../src/services/gdpr/data-keys/event-store.js"
+import { DataKeysLive } from "../../src/services/gdpr/data-keys/live.js"
 import type { BackendName } from "./backends.js"
 import type { TestDatabaseOptions } from "./database.js"
 import { cacheLayer } from "./cache.js"
@@ -28,14 +33,18 @@ export const runnerPortEnv: Effect.Effect<Record<string, string>> = Effect.map(
   (port) => ({ CLUSTER_RUNNER_PORT: String(port) })
 )
 
+/** The event store as the Hub composes it: personal fields sealed by data keys, opened for readers. */
+export const withDataKeys = OpenedEventStore.pipe(Layer.provideMerge(DataKeysLive))
+
 export const energyLayer = (
   backend: BackendName,
   options: TestDatabaseOptions = {}
-): Layer.Layer<Energy | Cache | TestEventStoreServices, unknown | ConfigError.ConfigError> =>
+): Layer.Layer<Energy | Cache | Consent | TestEventStoreServices, unknown | ConfigError.ConfigError> =>
   Layer.unwrapEffect(
     Effect.map(runnerPortEnv, (runner) =>
       EnergyLive.pipe(
-        Layer.provideMerge(Layer.mergeAll(ClusterLive, cacheLayer(backend), rateLimitsLayer(backend))),
+        Layer.provideMerge(Layer.mergeAll(ClusterLive, cacheLayer(backend), rateLimitsLayer(backend), ConsentLive)),
+        Layer.provideMerge(withDataKeys),
         Layer.provideMerge(eventStoreLayer(backend, { ...options, env: { ...runner, ...options.env } }))
       ))
   )
@@ -54,6 +63,10 @@ export const ADMIN_ACTOR = "test"
 /** Opens `userId`'s account on `plan` (free by default). */
 export const openAccount = (userId: UserId, plan: "free" | "pack" | "unlimited" = "free") =>
   Effect.flatMap(Energy, (energy) => energy.open(userId, plan, ADMIN_ACTOR))
+
+/** Records `userId`'s consent to behavioural processing, which `Energy.stats` needs. */
+export const grantBehavioral = (userId: UserId) =>
+  Effect.flatMap(Consent, (consent) => consent.record({ userId, consentType: "behavioral", granted: true, source: "api" }))
 
 /** Every transaction of `userId`, oldest first (all pages). */
 export const allTransactions = (userId: UserId) =>

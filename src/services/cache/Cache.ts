@@ -40,9 +40,20 @@ export class Cache extends Context.Tag("luna/Cache")<Cache, {
   readonly invalidateUser: (userId: string) => Effect.Effect<CacheInvalidated>
   /** Removes every key matching a Redis glob (`*`, `?`, `[abc]`), on every instance; answers how many L1 entries went here. */
   readonly invalidatePattern: (pattern: string) => Effect.Effect<InvalidationOutcome>
+  /**
+   * Erasure: every entry of the user (their tag, and the keys matching `keyPatterns`) leaves every
+   * instance and Redis, then so do the Redis generation keys naming them, so no key is left that
+   * names the user.
+   */
+  readonly purgeUser: (userId: string, keyPatterns: ReadonlyArray<string>) => Effect.Effect<CachePurged>
   readonly health: Effect.Effect<CacheHealth>
   readonly stats: Effect.Effect<CacheStats>
 }>() {}
+
+export interface CachePurged extends InvalidationOutcome {
+  /** Redis generation keys deleted (0 without Redis). */
+  readonly generationKeysRemoved: number
+}
 
 export interface InvalidationOutcome {
   /** Entries removed from this instance's memory tier. */

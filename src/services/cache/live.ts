@@ -627,6 +627,13 @@ export const makeCache = (
           ...outcome
         })),
       invalidatePattern: (pattern) => invalidate(changesOf({ patterns: new Set([pattern]) })),
+      purgeUser: (userId, keyPatterns) =>
+        Effect.flatMap(invalidate(changesOf({ tags: new Set([userTag(userId)]), patterns: new Set(keyPatterns) })), (outcome) =>
+          // The invalidation moved generation keys that name the user; with their entries gone they guard nothing.
+          Effect.map(
+            Effect.forEach([userTag(userId), ...keyPatterns.map(keyTag)], (tagPattern) => l2Call((tier) => tier.removeTags(tagPattern))),
+            (removed) => ({ ...outcome, generationKeysRemoved: removed.reduce((sum, n) => sum + Option.getOrElse(n, () => 0), 0) })
+          )),
       health,
       stats: Effect.zipRight(publishGauges, Effect.sync(() => counters.snapshot(l1.evictions)))
     }

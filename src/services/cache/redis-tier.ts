@@ -8,7 +8,7 @@
  * it moved (its TTL is renewed on each move to `tagTtlMs` ≥ the longest entry life), so an expired
  * generation key can only make entries look invalid, never valid again.
  */
-import { Effect, Option, Schema, Stream } from "effect"
+import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"
 import type { RedisStoreService } from "../redis/memory.js"
 import { defineScript, type RedisScript, replyInteger } from "../redis/script.js"
@@ -149,6 +149,8 @@ export interface RedisTier {
   /** Cache keys (without the `cache:v:` part) matching a glob; like SCAN, a key may repeat. */
   readonly scanKeys: (pattern: string) => Stream.Stream<string, ServiceUnavailable>
   readonly publish: (message: string) => Call<void>
+  /** Deletes the generation keys of the tags matching a glob; answers how many went. */
+  readonly removeTags: (tagPattern: string) => Call<number>
 }
 
 export const makeRedisTier = (store: RedisStoreService): RedisTier => ({
@@ -166,5 +168,13 @@ export const makeRedisTier = (store: RedisStoreService): RedisTier => ({
   tryLock: (key, token, ttlMs) => store.set(lockKey(key), token, { ttlMs, onlyIfAbsent: true }),
   unlock: (key, token) => store.runScript(unlockScript, [lockKey(key)], [token]),
   scanKeys: (pattern) => Stream.map(store.scan(VALUE_PATTERN_PREFIX + pattern), (key) => key.slice(VALUE_PATTERN_PREFIX.length)),
-  publish: (message) => store.publish(BUS_CHANNEL, message)
+  publish: (message) => store.publish(BUS_CHANNEL, message),
+  removeTags: (tagPattern) =>
+    store.scan(tagKey(tagPattern)).pipe(
+      Stream.grouped(REMOVE_TAGS_CHUNK),
+      Stream.mapEffect((chunk) => store.del(Chunk.toReadonlyArray(chunk))),
+      Stream.runSum
+    )
 })
+
+const REMOVE_TAGS_CHUNK = 500

@@ -5,6 +5,7 @@
  */
 import { Context, type Effect } from "effect"
 import type { ServiceUnavailable } from "../common/errors.js"
+import type { ConsentRequired } from "../gdpr/consent/schema.js"
 import type { UserId } from "../guardian/schema.js"
 import type { RateLimited } from "../rate-limit/schema.js"
 import type {
@@ -69,6 +70,13 @@ export class Energy extends Context.Tag("luna/Energy")<Energy, {
   readonly changePlan: (userId: UserId, request: ChangePlanRequest, actor: string) => Effect.Effect<Balance, UserNotFound | ServiceUnavailable>
 
   readonly transactions: (userId: UserId, query: TransactionsQuery) => Effect.Effect<TransactionsPage, UserNotFound | ServiceUnavailable>
-  readonly stats: (userId: UserId, period: Period) => Effect.Effect<UserStats, UserNotFound | ServiceUnavailable>
+  /** Needs the user's `behavioral` consent (ConsentRequired otherwise; no check with GDPR_ENABLED=false). */
+  readonly stats: (userId: UserId, period: Period) => Effect.Effect<UserStats, UserNotFound | ConsentRequired | ServiceUnavailable>
   readonly leaderboard: (period: Period, limit?: number) => Effect.Effect<Leaderboard, ServiceUnavailable>
+
+  /**
+   * Erasure, once the user's rows are gone: their actor drops its memory, and every cached read that
+   * names them (their own, the leaderboards) leaves every instance and Redis.
+   */
+  readonly forget: (userId: string) => Effect.Effect<{ readonly cacheEntries: number }, ServiceUnavailable>
 }>() {}

@@ -22,7 +22,8 @@ import { EventStore } from "../events/EventStore.js"
 import type { NewEvent } from "../events/schema.js"
 import { type Caller, EnergyAccount } from "./account.js"
 import { LedgerRules, type Rules } from "./catalogue.js"
-import { energyStream, openedEvent, planChangedEvent, rowEvent } from "./events.js"
+import { DataKeys } from "../gdpr/data-keys/DataKeys.js"
+import { energyStream, openedEvent, planChangedEvent, rowEvents } from "./events.js"
 import { balanceView, checkView, costOf, type LocalAccounts, planRulesOf } from "./view.js"
 import {
   energyActorActivations,
@@ -125,6 +126,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
       const db = yield* Database
       const events = yield* EventStore
       const cache = yield* Cache
+      const keys = yield* DataKeys
       const rules = yield* LedgerRules
       const statements = makeLedgerStatements(yield* PgClient.PgClient)
       const stream = energyStream(userId)
@@ -155,23 +157,24 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
        * Commits `plan` (from `from`) with its events in one statement (the account, the rows and
        * the events of its stream, whose version is the account's); the actor then holds `plan.after`.
        */
-      const commit = (from: AccountState, plan: WritePlan, extraEvents: ReadonlyArray<NewEvent>, caller: Caller, nowMs: number) => {
-        const written = [...plan.rows.map((row) => rowEvent(userId, row, caller)), ...extraEvents]
-        return events.prepare(written).pipe(
-          Effect.catchTag("InvalidEvent", (invalid) => Effect.die(invalid)),
-          Effect.flatMap((prepared) => db.guard(statements.write(from.version, plan.after, plan.rows, nowMs, stream, prepared.payload))),
-          Effect.tapBoth({
-            // After an outage the write may or may not have committed: the next command reloads.
-            onFailure: () => Effect.sync(() => hold(undefined)),
-            onSuccess: () =>
-              Effect.zipRight(
-                Effect.sync(() => hold(plan.after)),
-                // Derived reads (transactions, stats, leaderboard) drop before the caller hears back.
-                Effect.zipRight(events.appended(written), cache.invalidateTags(tagsMovedBy(userId, plan.rows)))
-              )
-          })
-        )
-      }
+      const commit = (from: AccountState, plan: WritePlan, extraEvents: ReadonlyArray<NewEvent>, caller: Caller, nowMs: number) =>
+        Effect.flatMap(rowEvents(keys, userId, plan.rows, caller), (rows) => {
+          const written = [...rows, ...extraEvents]
+          return events.prepare(written).pipe(
+            Effect.catchTag("InvalidEvent", (invalid) => Effect.die(invalid)),
+            Effect.flatMap((prepared) => db.guard(statements.write(from.version, plan.after, plan.rows, nowMs, stream, prepared.payload))),
+            Effect.tapBoth({
+              // After an outage the write may or may not have committed: the next command reloads.
+              onFailure: () => Effect.sync(() => hold(undefined)),
+              onSuccess: () =>
+                Effect.zipRight(
+                  Effect.sync(() => hold(plan.after)),
+                  // Derived reads (transactions, stats, leaderboard) drop before the caller hears back.
+                  Effect.zipRight(events.appended(written), cache.invalidateTags(tagsMovedBy(userId, plan.rows)))
+                )
+            })
+          )
+        })
 
       /** The stored answer for `key`, if it was used: the original result, or 409 for another request. */
       const replayOf = (key: string, fingerprint: string): Effect.Effect<WriteResult | undefined, IdempotencyKeyReused | ServiceUnavailable> =>
@@ -303,7 +306,7 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
             const state = yield* current
             if (state !== undefined) return { account: balanceView(state, all, nowMs), opened: false }
             const opening = planOpening(userId, request.plan, all.plans.get(request.plan)!, nowMs)
-            const credits = opening.write.rows.map((row) => rowEvent(userId, row, caller))
+            const credits = yield* rowEvents(keys, userId, opening.write.rows, caller)
             // (A plan that opens at 0 has no credit, and nothing to prepare: an empty batch is invalid.)
             const prepared = credits.length === 0 ? undefined : yield* Effect.orDie(events.prepare(credits))
             // The account at version 1 (its opening event), then the opening credit as any write.
@@ -416,6 +419,8 @@ export const EnergyAccountLive = (options: EnergyAccountOptions) =>
           write<ReservationNotFound | ReservationExpired | ReservationResolved>("release", request.idempotencyKey, requestFingerprint.release(request.reservationId), caller, (state, all, nowMs) =>
             Effect.flatMap(openReservation(state, request.reservationId, nowMs), (reservation) =>
               planGrant(state, all, { _tag: "Release", reservation, key: request.idempotencyKey }, nowMs))),
+
+        Forget: () => Effect.sync(() => hold(undefined)),
 
         Settle: () =>
           decidedAgain("settling", Effect.gen(function* () {

@@ -79,6 +79,8 @@ export const EnergyAccount = Entity.make("EnergyAccount", [
     error: Schema.Union(...WriteErrors, ReservationNotFound, ReservationExpired, ReservationResolved)
   }),
   /** Records what time alone changed (lapsed reservations, regeneration); answers the rows written. */
+  /** Erasure: drop what the actor holds; its next command reads the database again. */
+  Rpc.make("Forget", { success: Schema.Void }),
   Rpc.make("Settle", { success: Schema.Int, error: Schema.Union(UserNotFound, ServiceUnavailable) }),
   Rpc.make("ChangePlan", { payload: withCaller(ChangePlanRequest), success: Balance, error: Schema.Union(UserNotFound, ServiceUnavailable) })
 ])

@@ -16,6 +16,13 @@ export const statsKey = (userId: string, period: Period): string => `energy:stat
 
 export const leaderboardKey = (period: Period, limit: number): string => `energy:leaderboard:${period}:${limit}`
 
+/** Every key that may hold `userId`'s data: their reads, and the leaderboards that list them. */
+export const userKeyPatterns = (userId: string): ReadonlyArray<string> => [
+  `energy:tx:${userId}:*`,
+  `energy:stats:${userId}:*`,
+  "energy:leaderboard:*"
+]
+
 const CONSUMED_KINDS: ReadonlySet<string> = new Set(["consume", "commit", "refund"])
 
 /** The tags whose entries a committed write made wrong. */

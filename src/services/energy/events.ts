@@ -3,8 +3,10 @@
  * the transaction's id, its data the transaction as the API shows it), plus the account's opening
  * and plan changes. `foldLedger` rebuilds an account from its events: the ledger's own audit.
  */
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
+import type { ServiceUnavailable } from "../common/errors.js"
 import type { NewEvent, RecordedEvent, StreamId } from "../events/schema.js"
+import type { DataKeys } from "../gdpr/data-keys/DataKeys.js"
 import type { Caller } from "./account.js"
 import type { PlannedRow } from "./rules.js"
 import { type PlanName, Transaction, type TransactionKind } from "./schema.js"
@@ -54,6 +56,22 @@ export const rowEvent = (userId: string, row: PlannedRow, caller: Caller): NewEv
   data: encodedRow(userId, row),
   metadata: metadataOf(caller)
 })
+
+/**
+ * The events of `rows`, with each row's metadata (the client's metadata, reasons: free text that may
+ * name a person) sealed with the user's data key: erasure destroys the key, and with it these fields.
+ */
+export const rowEvents = (
+  keys: DataKeys["Type"],
+  userId: string,
+  rows: ReadonlyArray<PlannedRow>,
+  caller: Caller
+): Effect.Effect<ReadonlyArray<NewEvent>, ServiceUnavailable> =>
+  Effect.forEach(rows, (row) => {
+    const event = rowEvent(userId, row, caller)
+    if (Object.keys(row.metadata).length === 0) return Effect.succeed(event)
+    return Effect.map(keys.seal(userId, row.metadata), (sealed) => ({ ...event, data: { ...(event.data as object), metadata: sealed } }))
+  })
 
 export const openedEvent = (plan: PlanName, caller: Caller): NewEvent => ({
   eventId: randomUUID(),

@@ -13,6 +13,7 @@ import { ServiceUnavailable } from "../common/errors.js"
 import { Database } from "../database/Database.js"
 import { builtOnRealTime, isRealTime, onRealTime } from "../cluster/real-time.js"
 import { awaitMigrated } from "../database/live.js"
+import { Consent } from "../gdpr/consent/Consent.js"
 import { currentRequest } from "../logging/request-context.js"
 import type { UserId } from "../guardian/schema.js"
 import { noted } from "../rate-limit/admission.js"
@@ -21,7 +22,7 @@ import { type Caller, EnergyAccount } from "./account.js"
 import { EnergyAccountLive } from "./account-live.js"
 import { LedgerRules, LedgerRulesLive } from "./catalogue.js"
 import { Energy } from "./Energy.js"
-import { LEADERBOARD_TAG, leaderboardKey, statsKey, transactionsKey } from "./cached.js"
+import { LEADERBOARD_TAG, leaderboardKey, statsKey, transactionsKey, userKeyPatterns } from "./cached.js"
 import { Leaderboard, type Period, TransactionsPage, UnknownAction, UserNotFound, UserStats } from "./schema.js"
 import { balanceView, checkView, type LocalAccounts } from "./view.js"
 import { makeLedgerStatements, toTransaction } from "./store.js"
@@ -71,6 +72,7 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
     const cache = yield* Cache
     const rules = yield* LedgerRules
     const limits = yield* RateLimits
+    const consent = yield* Consent
     const statements = makeLedgerStatements(yield* PgClient.PgClient)
     const makeClient = yield* EnergyAccount.client
     const delivered = makeDelivery(isRealTime(clock))
@@ -166,16 +168,21 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
         return cache.getOrSet(transactionsKey(userId, query, limit), load, { kind: "transactions", schema: TransactionsPage, tags: [userTag(userId)] })
       },
 
+      // Behavioural statistics need the user's `behavioral` consent, asked on every call (outside
+      // the cache) so a withdrawal stops them at once. The category is seeded (migration 0007).
       stats: (userId, period) =>
-        cache.getOrSet(
-          statsKey(userId, period),
-          Effect.gen(function* () {
-            yield* requireAccount(userId)
-            const from = yield* periodStart(period)
-            const totals = yield* db.guard(statements.stats(userId, from))
-            return { userId, period, from: from === null ? null : DateTime.unsafeFromDate(from), ...totals }
-          }),
-          { kind: "user_stats", schema: UserStats, tags: [userTag(userId)] }
+        Effect.zipRight(
+          Effect.catchTag(consent.require(userId, "behavioral"), "UnknownDataCategory", Effect.die),
+          cache.getOrSet(
+            statsKey(userId, period),
+            Effect.gen(function* () {
+              yield* requireAccount(userId)
+              const from = yield* periodStart(period)
+              const totals = yield* db.guard(statements.stats(userId, from))
+              return { userId, period, from: from === null ? null : DateTime.unsafeFromDate(from), ...totals }
+            }),
+            { kind: "user_stats", schema: UserStats, tags: [userTag(userId)] }
+          )
         ),
 
       leaderboard: (period, requested) => {
@@ -193,7 +200,16 @@ const makeEnergyService = (clock: Clock.Clock, local: LocalAccounts) => Layer.ef
           }),
           { kind: "leaderboard", schema: Leaderboard, tags: [LEADERBOARD_TAG] }
         )
-      }
+      },
+
+      forget: (userId) =>
+        Effect.gen(function* () {
+          yield* delivered(account(userId).Forget())
+          local.delete(userId)
+          clients.delete(userId)
+          const purged = yield* cache.purgeUser(userId, userKeyPatterns(userId))
+          return { cacheEntries: purged.l1EntriesRemoved }
+        })
     })
   })
 )

@@ -319,6 +319,7 @@ export const makeLedgerStatements = (sql: PgClient.PgClient) => {
                           - coalesce(sum(amount) FILTER (WHERE kind = 'refund'), 0) AS consumed
           FROM energy_transactions
           WHERE kind IN ('consume', 'commit', 'refund') ${from === null ? sql`` : sql`AND created_at >= ${from}`}
+            AND user_id NOT LIKE '@%' -- erased users' pseudonyms (no user id starts with @)
           GROUP BY user_id
         ) totals
         WHERE consumed > 0

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import { Cache } from "../../../src/services/cache/Cache.js"
 import { Energy } from "../../../src/services/energy/Energy.js"
 import { backendsUnderTest } from "../../support/backends.js"
-import { ADMIN_ACTOR, energyLayer, key, openAccount, userIds } from "../../support/energy.js"
+import { ADMIN_ACTOR, energyLayer, grantBehavioral, key, openAccount, userIds } from "../../support/energy.js"
 
 const backends = await backendsUnderTest()
 
@@ -25,6 +25,7 @@ for (const backend of backends) {
           const u = user()
           yield* openAccount(u, "pack")
           yield* energy.purchase(u, { amount: 500, paymentReference: `seed-${u}` }, ADMIN_ACTOR)
+          yield* grantBehavioral(u)
 
           const before = yield* memoryHits
           const page = yield* energy.transactions(u, { limit: 5 })
@@ -69,6 +70,7 @@ for (const backend of backends) {
           const u = user()
           yield* openAccount(u, "pack")
           yield* energy.transactions(u, {})
+          yield* grantBehavioral(u)
           yield* energy.stats(u, "day")
           const outcome = yield* cache.invalidateUser(u)
           expect(outcome.l1EntriesRemoved).toBe(2)

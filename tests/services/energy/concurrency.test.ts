@@ -11,12 +11,13 @@ import { Energy } from "../../../src/services/energy/Energy.js"
 import { EnergyLive } from "../../../src/services/energy/live.js"
 import type { WriteResult } from "../../../src/services/energy/schema.js"
 import { EventStore } from "../../../src/services/events/EventStore.js"
+import { ConsentLive } from "../../../src/services/gdpr/consent/live.js"
 import type { UserId } from "../../../src/services/guardian/schema.js"
 import { backendsUnderTest, runToken } from "../../support/backends.js"
 import { cacheLayer } from "../../support/cache.js"
 import { rateLimitsLayer } from "../../support/rate-limit.js"
 import { testDatabaseUrl } from "../../support/database.js"
-import { ADMIN_ACTOR, allTransactions, energyLayer, expectLedgerConsistent, foldedLedger, key, openAccount, runnerPortEnv, userIds } from "../../support/energy.js"
+import { ADMIN_ACTOR, allTransactions, energyLayer, expectLedgerConsistent, foldedLedger, key, openAccount, runnerPortEnv, userIds, withDataKeys } from "../../support/energy.js"
 import { eventStoreLayer, type TestEventStoreServices } from "../../support/events.js"
 
 const backends = await backendsUnderTest()
@@ -135,7 +136,8 @@ const twoRuntimes = (cluster: "runners" | "each owns every account") =>
         Layer.build(
           EnergyLive.pipe(
             // Both runtimes share one Redis prefix: a write on one drops the other's cached reads.
-            Layer.provideMerge(Layer.mergeAll(cluster === "runners" ? ClusterLive : ClusterSingleProcess, cacheLayer("real", { prefix: cachePrefix }), rateLimitsLayer("real"))),
+            Layer.provideMerge(Layer.mergeAll(cluster === "runners" ? ClusterLive : ClusterSingleProcess, cacheLayer("real", { prefix: cachePrefix }), rateLimitsLayer("real"), ConsentLive)),
+            Layer.provideMerge(withDataKeys),
             Layer.provideMerge(eventStoreLayer("real", { databaseUrl, env }))
           )
         ))

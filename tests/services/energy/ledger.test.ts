@@ -8,7 +8,7 @@ import { Effect, Exit } from "effect"
 import { Energy } from "../../../src/services/energy/Energy.js"
 import type { WriteResult } from "../../../src/services/energy/schema.js"
 import { backendsUnderTest } from "../../support/backends.js"
-import { ADMIN_ACTOR, energyLayer, expectLedgerConsistent, key, openAccount, userIds } from "../../support/energy.js"
+import { ADMIN_ACTOR, energyLayer, expectLedgerConsistent, grantBehavioral, key, openAccount, userIds } from "../../support/energy.js"
 
 const backends = await backendsUnderTest()
 
@@ -43,6 +43,7 @@ for (const backend of backends) {
           expect(failureTag(yield* Effect.exit(energy.balance(u)))).toBe("UserNotFound")
           expect(failureTag(yield* Effect.exit(energy.consume(u, { action: "coach_message", idempotencyKey: key() }, ADMIN_ACTOR)))).toBe("UserNotFound")
           expect(failureTag(yield* Effect.exit(energy.transactions(u, {})))).toBe("UserNotFound")
+          yield* grantBehavioral(u)
           expect(failureTag(yield* Effect.exit(energy.stats(u, "all")))).toBe("UserNotFound")
         }))
 
@@ -177,6 +178,7 @@ for (const backend of backends) {
           for (let i = 0; i < 6; i++) results.push(yield* energy.consume(u, { action: "career_transition_plan", idempotencyKey: key() }, ADMIN_ACTOR))
           expect(results.every((r) => r.transaction.amount === 30 && r.transaction.balanceDelta === 0 && r.balance.balance === 100)).toBe(true)
           expect((yield* energy.check(u, { amount: 1_000_000 })).allowed).toBe(true)
+          yield* grantBehavioral(u)
           const stats = yield* energy.stats(u, "all")
           expect(stats.consumed).toBe(180)
           expect(stats.byAction).toEqual([{ action: "career_transition_plan", count: 6, energy: 180 }])
@@ -215,6 +217,7 @@ for (const backend of backends) {
           const charges: Array<WriteResult> = []
           for (let i = 0; i < 40; i++) charges.push(yield* energy.consume(heavy, { action: "career_transition_plan", idempotencyKey: key() }, ADMIN_ACTOR))
           yield* energy.refund(heavy, { transactionId: charges[0]!.transaction.transactionId, idempotencyKey: key() }, ADMIN_ACTOR)
+          yield* grantBehavioral(heavy)
           const stats = yield* energy.stats(heavy, "day")
           expect(stats).toMatchObject({ period: "day", consumed: 39 * 30, refunded: 30, purchased: 100_000, credited: 0 })
           const board = yield* energy.leaderboard("day", 100)

@@ -9,10 +9,11 @@ import { DateTime, Effect, Exit, Layer, TestClock, TestContext } from "effect"
 import { ClusterSingleProcess } from "../../../src/services/cluster/live.js"
 import { Energy } from "../../../src/services/energy/Energy.js"
 import { makeEnergyLayer } from "../../../src/services/energy/live.js"
+import { ConsentLive } from "../../../src/services/gdpr/consent/live.js"
 import { type BackendName, backendsUnderTest } from "../../support/backends.js"
 import { cacheLayer } from "../../support/cache.js"
 import { rateLimitsLayer } from "../../support/rate-limit.js"
-import { ADMIN_ACTOR, allTransactions, expectLedgerConsistent, key, openAccount, userIds } from "../../support/energy.js"
+import { ADMIN_ACTOR, allTransactions, expectLedgerConsistent, key, openAccount, userIds, withDataKeys } from "../../support/energy.js"
 import { eventStoreLayer } from "../../support/events.js"
 
 const backends = await backendsUnderTest()
@@ -27,7 +28,7 @@ const HOUR = 3_600_000
 const onTestClock = (backend: BackendName) => <A, E, R>(self: Effect.Effect<A, E, R>) =>
   self.pipe(
     Effect.provide(
-      makeEnergyLayer({ expirySweepInterval: "100 millis" }).pipe(Layer.provideMerge(Layer.merge(ClusterSingleProcess, cacheLayer(backend))))
+      makeEnergyLayer({ expirySweepInterval: "100 millis" }).pipe(Layer.provideMerge(Layer.mergeAll(ClusterSingleProcess, cacheLayer(backend), ConsentLive)), Layer.provideMerge(withDataKeys))
     ),
     Effect.provide(TestContext.TestContext),
     Effect.provide(rateLimitsLayer(backend))
