@@ -4,12 +4,13 @@
  * be correlated but hold no user id (a user's erasure leaves none behind in them).
  */
 import type { IdentifierHasher } from "../services/auth/identifier-hash.js"
+import { anonymiseLogText } from "../services/logging/personal-data.js"
 
 const PERSONAL_PARAMETERS: ReadonlySet<string> = new Set([":userId", ":user_id", ":identifier", ":streamId"])
 
-/** `path` as logged, given the `route` pattern that answered it (unmatched paths are logged as sent). */
+/** `path` as logged, given the `route` pattern that answered it (unmatched paths are anonymised as free text). */
 export const loggedPath = (route: string | undefined, path: string, hash: IdentifierHasher): string => {
-  if (route === undefined) return path
+  if (route === undefined) return anonymiseLogText(path)
   const pattern = route.split("/")
   if (!pattern.some((part) => PERSONAL_PARAMETERS.has(part))) return path
   const parts = path.split("/")

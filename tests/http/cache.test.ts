@@ -11,11 +11,9 @@ import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
 import { eventually } from "../support/database.js"
 import { userIds } from "../support/energy.js"
-import { call, callAs, errorOf, type HttpAnswer, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type HttpAnswer, type Json, ok, testHubLayer } from "../support/hub.js"
 
 const backends = await backendsUnderTest()
-
-type Json = Record<string, any>
 
 const MiB = 1024 * 1024
 /** Defaults of CACHE_L1_MAX_ENTRIES, CACHE_L1_MAX_MB and CACHE_L1_TTL_SECONDS. */
@@ -33,11 +31,6 @@ const invalidate = (userId: string, credential: string | undefined) => callAs(cr
 const asAdmin = {
   get: (path: string) => get(path, TEST_ADMIN_KEY),
   invalidate: (userId: string) => invalidate(userId, TEST_ADMIN_KEY)
-}
-
-const ok = (answer: HttpAnswer): Json => {
-  expect(answer.status, answer.text).toBe(200)
-  return answer.json as Json
 }
 
 const expectError = (answer: HttpAnswer, status: number, tag: string, label: string) => {

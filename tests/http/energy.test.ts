@@ -8,11 +8,9 @@ import { randomUUID } from "node:crypto"
 import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
 import { key, userIds } from "../support/energy.js"
-import { call, callAs, errorOf, type HttpAnswer, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type HttpAnswer, type Json, ok, testHubLayer } from "../support/hub.js"
 
 const backends = await backendsUnderTest()
-
-type Json = Record<string, any>
 
 /** The free plan's opening balance and cap (migration 0006). */
 const FREE_OPENING = 100
@@ -24,11 +22,6 @@ const send = (method: string, path: string, body: unknown, credential: string = 
 const post = (path: string, body: unknown, credential?: string) => send("POST", path, body, credential)
 const put = (path: string, body: unknown, credential?: string) => send("PUT", path, body, credential)
 const get = (path: string, credential: string = TEST_ADMIN_KEY) => callAs(credential, path)
-
-const ok = (answer: HttpAnswer, status = 200): Json => {
-  expect(answer.status, answer.text).toBe(status)
-  return answer.json as Json
-}
 
 const expectError = (answer: HttpAnswer, status: number, tag: string, details: Json = {}) => {
   expect(answer.status, answer.text).toBe(status)

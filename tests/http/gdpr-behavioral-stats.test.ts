@@ -11,20 +11,13 @@ import { ConsentRequired } from "../../src/services/gdpr/consent/schema.js"
 import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest } from "../support/backends.js"
 import { key, userIds } from "../support/energy.js"
-import { call, callAs, errorOf, type HttpAnswer, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type HttpAnswer, ok, testHubLayer } from "../support/hub.js"
 import { asAdmin, RPC_TRANSPORTS, withClient } from "../support/rpc.js"
 
 const backends = await backendsUnderTest()
 
-type Json = Record<string, any>
-
 const post = (path: string, body: unknown, credential = TEST_ADMIN_KEY) =>
   callAs(credential, path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-
-const ok = (answer: HttpAnswer, status = 200): Json => {
-  expect(answer.status, answer.text).toBe(status)
-  return answer.json as Json
-}
 
 const expectConsentRequired = (answer: HttpAnswer, userId: string) => {
   expect(answer.status, answer.text).toBe(403)

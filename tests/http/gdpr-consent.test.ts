@@ -11,19 +11,12 @@ import { Consent } from "../../src/services/gdpr/consent/Consent.js"
 import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
 import { userIds } from "../support/energy.js"
-import { call, callAs, errorOf, type HttpAnswer, TestHub, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type Json, ok, TestHub, testHubLayer } from "../support/hub.js"
 
 const backends = await backendsUnderTest()
 
-type Json = Record<string, any>
-
 const post = (path: string, body: unknown, credential = TEST_ADMIN_KEY) =>
   callAs(credential, path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-
-const ok = (answer: HttpAnswer, status = 200): Json => {
-  expect(answer.status, answer.text).toBe(status)
-  return answer.json as Json
-}
 
 const RAW_AGENT = "Mozilla/5.0 (X11; Linux x86_64) CanaryBrowser/9.9"
 

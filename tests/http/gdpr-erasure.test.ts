@@ -7,26 +7,22 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
+import { randomUUID } from "node:crypto"
+import { EventStore } from "../../src/services/events/EventStore.js"
+import type { StreamId } from "../../src/services/events/schema.js"
 import type { UserId } from "../../src/services/guardian/schema.js"
 import { ERASURE_RULES } from "../../src/services/gdpr/erasure/rules.js"
 import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
-import { call, callAs, errorOf, type HttpAnswer, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type Json, ok, testHubLayer } from "../support/hub.js"
 import { asAdmin, RPC_TRANSPORTS, withClient } from "../support/rpc.js"
 import { dumpStore, dumpTables, holding } from "../support/stored.js"
 
 const backends = await backendsUnderTest()
 
-type Json = Record<string, any>
-
 const send = (method: string, path: string, body?: unknown, credential: string = TEST_ADMIN_KEY) =>
   callAs(credential, path, body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
 const post = (path: string, body: unknown, credential?: string) => send("POST", path, body, credential)
-
-const ok = (answer: HttpAnswer, status = 200): Json => {
-  expect(answer.status, answer.text).toBe(status)
-  return answer.json as Json
-}
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`GDPR erasure (${backend.name})`, () => {
@@ -48,7 +44,7 @@ for (const backend of backends) {
           const u = `canary-user-${token}`
           const other = `bystander-${token}`
           const asUser = yield* Effect.promise(() => userToken(u))
-          const canaries = Array.from({ length: 12 }, (_, i) => canary(i))
+          const canaries = Array.from({ length: 13 }, (_, i) => canary(i))
 
           // Every concern, with personal data wherever a field can hold it.
           ok(yield* post(`/energy/${u}/account`, { plan: "free" }))
@@ -63,6 +59,9 @@ for (const backend of backends) {
           ok(yield* post(`/energy/${u}/refund`, { transactionId: consumed.transaction.transactionId, amount: 5, idempotencyKey: `refund-${canary(8)}`, reason: canary(9) }))
           const reserved = ok(yield* post(`/energy/${u}/reservations`, { action: "cv_analysis", idempotencyKey: `hold-${canary(10)}`, metadata: { job: canary(11) } }))
           ok(yield* post(`/energy/${u}/reservations/${reserved.transaction.transactionId}/commit`, { idempotencyKey: `commit-${canary(1)}x` }))
+          // An event of another kind in a stream of theirs (as the old system's import writes them).
+          const events = yield* EventStore
+          yield* events.append(`legacy:${u}` as StreamId, [{ eventId: randomUUID(), type: "LegacyJournalEntry", data: { text: `dear diary ${canary(12)}` } }], "any")
           // Reads that fill caches and rate-limit state under the user's id.
           ok(yield* callAs(asUser, `/energy/${u}/balance`))
           ok(yield* callAs(asUser, `/energy/${u}/transactions?limit=5`))
@@ -100,7 +99,7 @@ for (const backend of backends) {
           const erased = ok(yield* send("DELETE", `/gdpr/delete/${u}`), 202)
           expect(erased.status).toBe("completed")
           expect(erased.certificate.userHash).toMatch(/^[0-9a-f]{64}$/)
-          expect(erased.certificate.counts).toMatchObject({ energy_accounts: 1, energy_transactions: 7, streams: 1, events: 8, gdpr_consent_records: 1, gdpr_data_keys: 1 })
+          expect(erased.certificate.counts).toMatchObject({ energy_accounts: 1, energy_transactions: 7, streams: 2, events: 9, gdpr_consent_records: 1, gdpr_data_keys: 1 })
           expect(JSON.stringify(erased)).not.toContain(u)
 
           // Nothing left anywhere: every table, every key and value.
@@ -111,6 +110,9 @@ for (const backend of backends) {
           // The ledger keeps the amounts under a pseudonym; the books still balance.
           const pseudonymised = after.rows.filter((row) => row.startsWith("energy_accounts:") && row.includes("@erased."))
           expect(pseudonymised).toHaveLength(1)
+          const legacy = after.rows.filter((row) => row.startsWith("events:") && row.includes("LegacyJournalEntry"))
+          expect(legacy).toHaveLength(1)
+          expect(legacy[0]).toContain("$erased")
 
           // Reads find nothing (no actor memory, no cached answer, no rate-limit state).
           expect(errorOf(yield* callAs(asUser, `/energy/${u}/balance`)).tag).toBe("UserNotFound")

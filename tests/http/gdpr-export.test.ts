@@ -20,12 +20,10 @@ import { TEST_ADMIN_KEY, userToken } from "../support/auth.js"
 import { backendsUnderTest } from "../support/backends.js"
 import { eventually } from "../support/database.js"
 import { userIds } from "../support/energy.js"
-import { call, callAs, errorOf, type HttpAnswer, TestHub, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type Json, ok, TestHub, testHubLayer } from "../support/hub.js"
 import { RPC_TRANSPORTS, withClient } from "../support/rpc.js"
 
 const backends = await backendsUnderTest()
-
-type Json = Record<string, any>
 
 const decodeDocument = Schema.decodeUnknownSync(ExportDocument)
 const encodeDocument = Schema.encodeSync(ExportDocument)
@@ -58,11 +56,6 @@ const download = (path: string, credential = TEST_ADMIN_KEY) =>
       const body = await response.text().then((text) => ({ text }), (error: unknown) => ({ failure: String(error) }))
       return { status: response.status, headers: response.headers, ...body }
     }))
-
-const ok = (answer: HttpAnswer, status = 200): Json => {
-  expect(answer.status, answer.text).toBe(status)
-  return answer.json as Json
-}
 
 /** A user with an account, 1 credit and CONSUMES consumes carrying free text, consents, and a few calls of their own. */
 const seedUser = (userId: UserId) =>

@@ -9,16 +9,9 @@ import { HubClient } from "../../src/rpc/client.js"
 import { RateLimits } from "../../src/services/rate-limit/RateLimits.js"
 import { TEST_ADMIN_KEY } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
-import { call, callAs, errorOf, type HttpAnswer, TestHub, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type Json, ok, TestHub, testHubLayer } from "../support/hub.js"
 
 const backends = await backendsUnderTest()
-
-type Json = Record<string, any>
-
-const ok = (answer: HttpAnswer): Json => {
-  expect(answer.status, answer.text).toBe(200)
-  return answer.json as Json
-}
 
 const remainingIn = (status: Json, scope: string): number => status.scopes.find((s: Json) => s.scope === scope).remaining
 

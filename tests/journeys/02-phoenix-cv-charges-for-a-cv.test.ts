@@ -9,18 +9,11 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { backendsUnderTest, runToken } from "../support/backends.js"
-import { call, callAs, errorOf, type HttpAnswer, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type Json, ok, testHubLayer } from "../support/hub.js"
 
 const backends = await backendsUnderTest()
 
-type Json = Record<string, any>
-
 const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-
-const ok = (answer: HttpAnswer): Json => {
-  expect(answer.status, answer.text).toBe(200)
-  return answer.json as Json
-}
 
 const HOUR_MS = 3_600_000
 

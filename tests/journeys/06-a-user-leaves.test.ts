@@ -8,19 +8,12 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { userToken } from "../support/auth.js"
 import { backendsUnderTest, runToken } from "../support/backends.js"
-import { call, callAs, errorOf, type HttpAnswer, TestHub, testHubLayer } from "../support/hub.js"
+import { call, callAs, errorOf, type Json, ok, TestHub, testHubLayer } from "../support/hub.js"
 import { everythingStored, holding } from "../support/stored.js"
 
 const backends = await backendsUnderTest()
 
-type Json = Record<string, any>
-
 const json = (body: unknown, method = "POST"): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-
-const ok = (answer: HttpAnswer, status = 200): Json => {
-  expect(answer.status, answer.text).toBe(status)
-  return answer.json as Json
-}
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`journey 6: a user leaves (${backend.name})`, () => {

@@ -4,6 +4,7 @@
  * optional extra routes, a cuttable proxy in front of the database and captured log lines.
  */
 import { type HttpLayerRouter } from "@effect/platform"
+import { expect } from "@effect/vitest"
 import { type Clock, Context, Effect, Layer, Logger, Option, type Scope } from "effect"
 import { ListeningAddress } from "../../src/http/server.js"
 import { makeHub } from "../../src/layers/hub.js"
@@ -86,6 +87,15 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
       )
     })
   )
+
+/** A JSON body as tests read it. */
+export type Json = Record<string, any>
+
+/** The answer's JSON body, once its status is `status` (the body is shown when it is not). */
+export const ok = (answer: HttpAnswer, status = 200): Json => {
+  expect(answer.status, answer.text).toBe(status)
+  return answer.json as Json
+}
 
 export interface HttpAnswer {
   readonly status: number

@@ -27,6 +27,9 @@ const EVENT_TYPES: { readonly [K in TransactionKind]: string } = {
 export const ACCOUNT_OPENED = "EnergyAccountOpened"
 export const PLAN_CHANGED = "EnergyPlanChanged"
 
+/** Every event type the ledger writes: what erasure knows how to keep for accounting. */
+export const LEDGER_EVENT_TYPES: ReadonlyArray<string> = [...Object.values(EVENT_TYPES), ACCOUNT_OPENED, PLAN_CHANGED]
+
 const decodeTransaction = Schema.decodeUnknownSync(Transaction)
 
 /** A row as `Transaction` encodes it (built directly: this runs on every write). */
@@ -66,12 +69,21 @@ export const rowEvents = (
   userId: string,
   rows: ReadonlyArray<PlannedRow>,
   caller: Caller
-): Effect.Effect<ReadonlyArray<NewEvent>, ServiceUnavailable> =>
-  Effect.forEach(rows, (row) => {
-    const event = rowEvent(userId, row, caller)
-    if (Object.keys(row.metadata).length === 0) return Effect.succeed(event)
-    return Effect.map(keys.seal(userId, row.metadata), (sealed) => ({ ...event, data: { ...(event.data as object), metadata: sealed } }))
+): Effect.Effect<ReadonlyArray<NewEvent>, ServiceUnavailable> => {
+  const events = rows.map((row) => rowEvent(userId, row, caller))
+  // Most writes carry no metadata: nothing to seal, no effect to run per row.
+  if (!rows.some((row) => hasEntries(row.metadata))) return Effect.succeed(events)
+  return Effect.forEach(events, (event, i) => {
+    const metadata = rows[i]!.metadata
+    if (!hasEntries(metadata)) return Effect.succeed(event)
+    return Effect.map(keys.seal(userId, metadata), (sealed): NewEvent => ({ ...event, data: { ...(event.data as object), metadata: sealed } }))
   })
+}
+
+const hasEntries = (record: Readonly<Record<string, unknown>>): boolean => {
+  for (const _ in record) return true
+  return false
+}
 
 export const openedEvent = (plan: PlanName, caller: Caller): NewEvent => ({
   eventId: randomUUID(),

@@ -8,6 +8,7 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Singleton from "@effect/cluster/Singleton"
 import { Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
 import { HubConfig } from "../../config.js"
+import { makeIdentifierHasher } from "../auth/identifier-hash.js"
 import { Cache, userTag } from "../cache/Cache.js"
 import { ServiceUnavailable } from "../common/errors.js"
 import { Database } from "../database/Database.js"
@@ -231,12 +232,17 @@ const ExpirySweeper = (clock: Clock.Clock, interval: Duration.Duration) =>
       const statements = makeLedgerStatements(yield* PgClient.PgClient)
       const makeClient = yield* EnergyAccount.client
       const delivered = makeDelivery(true)
+      const hashId = makeIdentifierHasher((yield* HubConfig).gdpr.anonymizationSalt)
       yield* awaitMigrated
       const sweep = Effect.gen(function* () {
         const owners = yield* db.guard(statements.lapsedReservationOwners(new Date(clock.unsafeCurrentTimeMillis()), SWEEP_BATCH))
         const written = yield* Effect.forEach(owners, (userId) =>
           delivered(makeClient(userId).Settle()).pipe(
-            Effect.catchAll((error) => Effect.as(Effect.logWarning("Lapsed reservations not recorded", { user: userId, reason: error.message }), 0))
+            Effect.catchAll((error) =>
+              Effect.as(Effect.logWarning("Lapsed reservations not recorded").pipe(
+                // Logs name users by a keyed hash only (an erased user's id must not linger in them).
+                Effect.annotateLogs({ user: hashId(userId), reason: error.message.replaceAll(userId, hashId(userId)) })
+              ), 0))
           ), { concurrency: 8 })
         const total = written.reduce((sum, n) => sum + n, 0)
         if (total > 0) yield* Effect.logInfo("Recorded lapsed reservations", { users: owners.length, rows: total })

@@ -1,10 +1,12 @@
 /**
  * Structured logs: one JSON object per line (`timestamp`, `level`, `logger`, `message`, then the
  * annotations), as in the seed, or a readable line with LOG_FORMAT=pretty. Every line passes
- * through the redactor, so a secret in an annotation, a message or a cause never reaches the sink.
+ * through the redactor, so a secret in an annotation, a message or a cause never reaches the sink,
+ * and its free text (message, cause) through the anonymiser (personal-data.ts).
  */
 import { Cause, FiberRefs, HashMap, Inspectable, Layer, List, Logger, type LogLevel } from "effect"
 import type { LogFormat } from "../../config.js"
+import { anonymiseLogText } from "./personal-data.js"
 import { isSensitiveKey, REDACTED, redactValue, scrub } from "./redact.js"
 import { currentRequest } from "./request-context.js"
 
@@ -58,9 +60,9 @@ const toRecord = (options: Logger.Logger.Options<unknown>): LogRecord => {
     timestamp: options.date.toISOString(),
     level: LEVEL_NAMES[options.logLevel._tag],
     logger,
-    message: scrub(messageText(options.message)),
+    message: anonymiseLogText(scrub(messageText(options.message))),
     fields,
-    error: Cause.isEmpty(options.cause) ? undefined : scrub(Cause.pretty(options.cause, { renderErrorCause: true }))
+    error: Cause.isEmpty(options.cause) ? undefined : anonymiseLogText(scrub(Cause.pretty(options.cause, { renderErrorCause: true })))
   }
 }
 

@@ -36,7 +36,9 @@ const anonymiseOnce = (text: string, options: AnonymiseOptions): string => {
 }
 
 const replacement = (detection: Detection, options: AnonymiseOptions): string => {
-  if (detection.kind === "ip") return truncateIp(detection.value) ?? placeholder("ip")
+  if (detection.kind === "ip") {
+    return options.keepAddress?.(detection.value) === true ? detection.value : (truncateIp(detection.value) ?? placeholder("ip"))
+  }
   return options.mode === "keyed_hash"
     ? keyedHashToken(detection.kind, detection.normalised, options.salt)
     : placeholder(detection.kind)

@@ -7,9 +7,13 @@
 import { createHmac } from "node:crypto"
 import { PERSONAL_DATA_KINDS, type PersonalDataKind, type Span } from "./detection.js"
 
-export type AnonymiseOptions =
+export type AnonymiseOptions = (
   | { readonly mode: "placeholder" }
   | { readonly mode: "keyed_hash"; readonly salt: string }
+) & {
+  /** IP addresses left as they are (e.g. a server's own loopback address in a log line). */
+  readonly keepAddress?: (address: string) => boolean
+}
 
 /** 48 bits: collisions stay negligible for the values one deployment holds. */
 export const TOKEN_HASH_HEX_DIGITS = 12

@@ -10,6 +10,7 @@
 import type * as PgClient from "@effect/sql-pg/PgClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect } from "effect"
+import { LEDGER_EVENT_TYPES } from "../../energy/events.js"
 
 export interface ErasureSubject {
   readonly userId: string
@@ -61,9 +62,11 @@ export const ERASURE_RULES: Readonly<Record<string, ErasureRule>> = {
       })
   },
   energy_transactions: { action: "with", table: "energy_accounts" },
-  // The user's streams are renamed to the pseudonym with their events: the data names the
-  // pseudonym, keys become hashes, free text that was not sealed goes, sealed fields stay as
-  // ciphertext whose key no longer exists; request ids go from the metadata.
+  // The user's streams are renamed to the pseudonym with their events. The ledger's events keep
+  // their amounts: their data names the pseudonym, keys become hashes, free text that was not
+  // sealed goes, sealed fields stay as ciphertext whose key no longer exists. Any other event of
+  // theirs (imported from the old system, say) keeps only its type: its data is not known to be
+  // free of personal data. Request ids go from the metadata.
   streams: {
     action: "rewrite",
     run: (sql, { pseudonym, secret, userId }) =>
@@ -73,7 +76,8 @@ export const ERASURE_RULES: Readonly<Record<string, ErasureRule>> = {
           FROM streams WHERE ${ownStreams(sql, userId)} RETURNING 1`
         const events = yield* sql`UPDATE events SET
             stream_id = split_part(stream_id, ':', 1) || ':' || ${pseudonym},
-            data = CASE WHEN jsonb_typeof(data) <> 'object' THEN data ELSE
+            data = CASE WHEN event_type NOT IN ${sql.in(LEDGER_EVENT_TYPES)} THEN '{"$erased": true}'::jsonb
+              WHEN jsonb_typeof(data) <> 'object' THEN data ELSE
               data || jsonb_strip_nulls(jsonb_build_object(
                 'userId', CASE WHEN data ? 'userId' THEN to_jsonb(${pseudonym}::text) END,
                 'idempotencyKey', CASE WHEN data ? 'idempotencyKey' THEN to_jsonb(${keyHash(sql, "(data->>'idempotencyKey')", secret)}) END,
