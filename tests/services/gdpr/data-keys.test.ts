@@ -30,10 +30,11 @@ const anotherInstance = (masterKey?: string) =>
       gdpr: { ...settings.gdpr, masterKey: masterKey === undefined ? settings.gdpr.masterKey : Option.some(Redacted.make(masterKey)) }
     }))))))
 
+/** The sealed value with one character of its ciphertext changed (mid-text: every bit of it counts, unlike the last one's). */
 const tampered = (sealed: Sealed): Sealed => {
   const text = sealed[SEALED]
-  const last = text.at(-1) === "A" ? "B" : "A"
-  return { [SEALED]: `${text.slice(0, -1)}${last}` }
+  const at = text.length - 8
+  return { [SEALED]: `${text.slice(0, at)}${text[at] === "A" ? "B" : "A"}${text.slice(at + 1)}` }
 }
 
 for (const backend of backends) {
@@ -81,11 +82,11 @@ for (const backend of backends) {
         Effect.gen(function* () {
           const keys = yield* DataKeys
           const sealed = yield* keys.seal(`dk-t-${runToken()}`, { a: 1 })
-          const refusedTamper = yield* Effect.exit(keys.open(tampered(sealed)))
-          expect(Exit.isFailure(refusedTamper) && JSON.stringify(refusedTamper.cause)).toContain("ServiceUnavailable")
+          const refusedTamper = yield* Effect.flip(keys.open(tampered(sealed)))
+          expect(refusedTamper._tag).toBe("ServiceUnavailable")
           const wrongMaster = yield* anotherInstance(OTHER_MASTER_KEY)
-          const refused = yield* Effect.exit(wrongMaster.open(sealed))
-          expect(Exit.isFailure(refused) && JSON.stringify(refused.cause)).toContain("GDPR_MASTER_KEY")
+          const refused = yield* Effect.flip(wrongMaster.open(sealed))
+          expect(refused.reason).toContain("GDPR_MASTER_KEY")
         }))
     })
   })
