@@ -3,6 +3,7 @@
  * Names follow the seed so existing deployments keep working; a bad value stops the start
  * with one line naming the variable, the problem and the expected form.
  */
+import { availableParallelism } from "node:os"
 import { Config, ConfigError, ConfigProvider, Context, Effect, Either, Layer, LogLevel, Option, Redacted } from "effect"
 import { parseProxyEntry } from "./http/client-ip.js"
 import { parseApiKey } from "./services/keys/format.js"
@@ -46,6 +47,8 @@ export interface HubSettings {
     readonly ttlTransactionsSeconds: number
     readonly ttlUserStatsSeconds: number
     readonly ttlLeaderboardSeconds: number
+    /** Narrative analyses, by content: deterministic per analyzer version, so they may live long. */
+    readonly ttlNarrativeSeconds: number
     readonly l1MaxEntries: number
     readonly l1MaxBytes: number
     /** With Redis: the longest memory trusts an entry without asking Redis (the bound on a lost invalidation message). */
@@ -82,6 +85,10 @@ export interface HubSettings {
     /** How long a verified key is trusted from memory: the bound on revocation reaching other instances. */
     readonly keyCacheSeconds: number
     readonly keyRotationCheckSeconds: number
+  }
+  readonly narrative: {
+    /** Worker threads of the narrative pool; 0 runs every analysis on the main thread. */
+    readonly workers: number
   }
   /** Production: this process's address as an @effect/cluster runner (other runners connect to it). */
   readonly cluster: {
@@ -246,6 +253,8 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   ttlTransactions: integer("CACHE_TTL_TRANSACTIONS", 600, 1, 604800),
   ttlUserStats: integer("CACHE_TTL_USER_STATS", 900, 1, 604800),
   ttlLeaderboard: integer("CACHE_TTL_LEADERBOARD", 1800, 1, 604800),
+  ttlNarrative: integer("CACHE_TTL_NARRATIVE", 86400, 1, 2592000),
+  narrativeWorkers: integer("NARRATIVE_WORKERS", availableParallelism(), 0, 64),
   cacheMaxEntries: integer("CACHE_L1_MAX_ENTRIES", 10_000, 1, 10_000_000),
   cacheMaxMb: integer("CACHE_L1_MAX_MB", 64, 1, 65_536),
   cacheL1Ttl: integer("CACHE_L1_TTL_SECONDS", 5, 1, 3600),
@@ -338,6 +347,7 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
       ttlTransactionsSeconds: s.ttlTransactions,
       ttlUserStatsSeconds: s.ttlUserStats,
       ttlLeaderboardSeconds: s.ttlLeaderboard,
+      ttlNarrativeSeconds: s.ttlNarrative,
       l1MaxEntries: s.cacheMaxEntries,
       l1MaxBytes: s.cacheMaxMb * MiB,
       l1TtlSeconds: s.cacheL1Ttl,
@@ -356,6 +366,7 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
       keyCacheSeconds: s.keyCacheSeconds,
       keyRotationCheckSeconds: s.keyRotationCheckSeconds
     },
+    narrative: { workers: s.narrativeWorkers },
     cluster: { runnerHost: s.runnerHost, runnerPort: s.runnerPort },
     telemetry: { serviceName: s.serviceName, otlpEndpoint: s.otlpEndpoint },
     build: { commit: s.gitCommit, time: s.buildTime }

@@ -24,6 +24,7 @@ describe("config", () => {
         ttlTransactionsSeconds: 600,
         ttlUserStatsSeconds: 900,
         ttlLeaderboardSeconds: 1800,
+        ttlNarrativeSeconds: 86400,
         l1MaxEntries: 10_000,
         l1MaxBytes: 64 * 1024 * 1024,
         l1TtlSeconds: 5,

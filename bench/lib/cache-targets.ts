@@ -38,7 +38,7 @@ export interface MemoryBounds {
 }
 
 export const hubTuning = (bounds: MemoryBounds): CacheTuning => ({
-  ttlMs: { user_energy: TTL_MS, transactions: TTL_MS, user_stats: TTL_MS, leaderboard: TTL_MS },
+  ttlMs: { user_energy: TTL_MS, transactions: TTL_MS, user_stats: TTL_MS, leaderboard: TTL_MS, narrative: TTL_MS },
   maxEntries: bounds.maxEntries,
   maxBytes: bounds.maxBytes,
   l1TtlMs: 5_000,

@@ -10,6 +10,7 @@ import { KeySelfApi, KeysApi } from "./keys.js"
 import { MonitoringApi } from "./monitoring.js"
 import { RateLimitingApi } from "./rate-limiting.js"
 import { GdprApi } from "./gdpr.js"
+import { NarrativeApi } from "./narrative.js"
 import { documentErrorEnvelope } from "./openapi.js"
 
 export class LunaApi extends HttpApi.make("luna-hub")
@@ -22,6 +23,7 @@ export class LunaApi extends HttpApi.make("luna-hub")
   .add(CacheApi)
   .add(RateLimitingApi)
   .add(GdprApi)
+  .add(NarrativeApi)
   .annotateContext(
     OpenApi.annotations({
       title: "Luna Hub",

@@ -14,6 +14,7 @@ import { EnergyAdminHttpLive, EnergyHttpLive } from "./energy-handlers.js"
 import { EventsHttpLive } from "./events-handlers.js"
 import { RateLimitingHttpLive } from "./rate-limiting-handlers.js"
 import { GdprHttpLive } from "./gdpr-handlers.js"
+import { NarrativeHttpLive } from "./narrative-handlers.js"
 import { KeySelfHttpLive, KeysHttpLive } from "./keys-handlers.js"
 import { MonitoringHttpLive } from "./monitoring-handlers.js"
 import { PROMETHEUS_CONTENT_TYPE } from "./monitoring.js"
@@ -23,7 +24,7 @@ export const OPENAPI_PATH = "/openapi.json"
 export const DOCS_PATH = "/docs"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(LunaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive, CacheHttpLive, RateLimitingHttpLive, GdprHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
+  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive, CacheHttpLive, RateLimitingHttpLive, GdprHttpLive, NarrativeHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: LunaApi, path: DOCS_PATH })

@@ -20,6 +20,8 @@ import { DataKeysLive } from "../services/gdpr/data-keys/live.js"
 import { ErasureLive } from "../services/gdpr/erasure/live.js"
 import { GdprExportLive } from "../services/gdpr/export/live.js"
 import { RetentionLive } from "../services/gdpr/retention/live.js"
+import { NarrativeLive } from "../services/narrative/live.js"
+import { NarrativePoolLive } from "../services/narrative/pool/live.js"
 import { ApiKeysLive } from "../services/keys/live.js"
 import { BuildInfo } from "../services/monitoring/build-info.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
@@ -35,6 +37,7 @@ export const EventStoreWithDataKeys = OpenedEventStore.pipe(Layer.provide(EventS
 /** Every concern's service, built on the infrastructure. */
 export const ServiceLayers = Layer.mergeAll(AdmissionLive, ErasureLive, GdprExportLive, RetentionLive).pipe(
   // Erasure and export reach every concern that holds user data.
+  Layer.provideMerge(NarrativeLive.pipe(Layer.provideMerge(NarrativePoolLive))),
   Layer.provideMerge(Layer.merge(EnergyLive, RateLimitAdminLive)),
   // Energy's stats ask Consent first (behavioural data).
   Layer.provideMerge(ConsentLive),

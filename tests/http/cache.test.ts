@@ -114,7 +114,7 @@ for (const backend of backends) {
             "byKind", "evictions", "hitRatePct", "hits", "invalidations", "l2Errors", "l2HitRatePct", "latencyMs",
             "loaderCalls", "loaderFailures", "misses", "staleServed"
           ])
-          expect(Object.keys(before.byKind).sort()).toEqual(["leaderboard", "transactions", "user_energy", "user_stats"])
+          expect(Object.keys(before.byKind).sort()).toEqual(["leaderboard", "narrative", "transactions", "user_energy", "user_stats"])
           for (const counts of Object.values(before.byKind as Record<string, Json>)) {
             expect(Object.keys(counts).sort()).toEqual(["l1Hits", "l2Hits", "misses"])
           }

@@ -44,7 +44,7 @@ for (const backend of backends) {
           const u = `canary-user-${token}`
           const other = `bystander-${token}`
           const asUser = yield* Effect.promise(() => userToken(u))
-          const canaries = Array.from({ length: 13 }, (_, i) => canary(i))
+          const canaries = Array.from({ length: 15 }, (_, i) => canary(i))
 
           // Every concern, with personal data wherever a field can hold it.
           ok(yield* post(`/energy/${u}/account`, { plan: "free" }))
@@ -59,6 +59,9 @@ for (const backend of backends) {
           ok(yield* post(`/energy/${u}/refund`, { transactionId: consumed.transaction.transactionId, amount: 5, idempotencyKey: `refund-${canary(8)}`, reason: canary(9) }))
           const reserved = ok(yield* post(`/energy/${u}/reservations`, { action: "cv_analysis", idempotencyKey: `hold-${canary(10)}`, metadata: { job: canary(11) } }))
           ok(yield* post(`/energy/${u}/reservations/${reserved.transaction.transactionId}/commit`, { idempotencyKey: `commit-${canary(1)}x` }))
+          // A narrative analysis of their journal, stored for their insights.
+          ok(yield* post(`/gdpr/consent`, { userId: u, consentType: "narrative_analysis", granted: true, source: "web" }), 201)
+          ok(yield* post(`/narrative/${u}/analyze`, { text: `Je suis épuisée, mon manager ${canary(13)} ne m'écoute pas.`, kind: "journal", idempotencyKey: `j-${canary(14)}` }, asUser))
           // An event of another kind in a stream of theirs (as the old system's import writes them).
           const events = yield* EventStore
           yield* events.append(`legacy:${u}` as StreamId, [{ eventId: randomUUID(), type: "LegacyJournalEntry", data: { text: `dear diary ${canary(12)}` } }], "any")
@@ -87,10 +90,14 @@ for (const backend of backends) {
           const otherTransactions = ok(yield* call(`/energy/${other}/transactions`))
           const otherStream = ok(yield* call(`/admin/events/streams/energy:${other}`))
 
-          // The export holds every canary that was stored (the user agent, canary 0, is kept only as a keyed hash).
+          // The export holds every canary that was stored. The user agent (canary 0) is kept only as a
+          // keyed hash; the journal text (canary 13) is not kept, only its analysis, which may quote it.
           const exported = yield* call(`/gdpr/export/${u}`)
           expect(exported.status).toBe(200)
-          expect(canaries.filter((c) => !exported.text.includes(c))).toEqual([canary(0)])
+          const notExported = canaries.filter((c) => !exported.text.includes(c))
+          expect(notExported).toContain(canary(0))
+          expect(notExported.filter((c) => c !== canary(0) && c !== canary(13))).toEqual([])
+          expect(JSON.parse(exported.text).analyses).toHaveLength(1)
 
           const needles = [...canaries, u]
           expect(holding((yield* dumpTables).rows, needles).length).toBeGreaterThan(0)
@@ -99,7 +106,7 @@ for (const backend of backends) {
           const erased = ok(yield* send("DELETE", `/gdpr/delete/${u}`), 202)
           expect(erased.status).toBe("completed")
           expect(erased.certificate.userHash).toMatch(/^[0-9a-f]{64}$/)
-          expect(erased.certificate.counts).toMatchObject({ energy_accounts: 1, energy_transactions: 7, streams: 2, events: 9, gdpr_consent_records: 1, gdpr_data_keys: 1 })
+          expect(erased.certificate.counts).toMatchObject({ narrative_analyses: 1, energy_accounts: 1, energy_transactions: 8, streams: 2, events: 10, gdpr_consent_records: 2, gdpr_data_keys: 1 })
           expect(JSON.stringify(erased)).not.toContain(u)
 
           // Nothing left anywhere: every table, every key and value.

@@ -14,7 +14,7 @@ import { makeTestRedis, type TestRedisOptions } from "./redis.js"
 export type CacheSetup = "memory only" | "memory + store"
 
 export const testCacheTuning = (overrides: Partial<CacheTuning> = {}): CacheTuning => ({
-  ttlMs: { user_energy: 60_000, transactions: 60_000, user_stats: 60_000, leaderboard: 60_000 },
+  ttlMs: { user_energy: 60_000, transactions: 60_000, user_stats: 60_000, leaderboard: 60_000, narrative: 60_000 },
   maxEntries: 1_000,
   maxBytes: 1024 * 1024,
   l1TtlMs: 5_000,

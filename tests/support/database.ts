@@ -27,6 +27,13 @@ import { type BackendName, runToken, TEST_DATABASE_URL } from "./backends.js"
 
 export type TestDatabaseServices = Database | PgClient.PgClient | SqlClient | HubConfig
 
+/**
+ * Test Hubs analyse narratives on the main thread (the same results): dozens of suites' Hubs would
+ * otherwise each start a worker per core. The pool's own suite, and the narrative doors' suite, set
+ * NARRATIVE_WORKERS themselves.
+ */
+export const MAIN_THREAD_NARRATIVE_ENV: Readonly<Record<string, string>> = { NARRATIVE_WORKERS: "0" }
+
 export interface TestDatabaseOptions {
   /** Extra settings, as environment variables (e.g. `{ SUPABASE_POOL_SIZE: "2" }`). */
   readonly env?: Readonly<Record<string, string>>
@@ -116,7 +123,7 @@ export const databaseLayer = (
     const target: Record<string, string> = backend === "real"
       ? { DATABASE_URL: options.databaseUrl ?? (yield* testDatabaseUrl) }
       : { DATA_DIR: options.dataDir ?? (yield* tempDataDir) }
-    const config = HubConfig.fromRecord({ ...TEST_AUTH_ENV, ...GENEROUS_LIMITS_ENV, ...target, ...options.env })
+    const config = HubConfig.fromRecord({ ...TEST_AUTH_ENV, ...GENEROUS_LIMITS_ENV, ...MAIN_THREAD_NARRATIVE_ENV, ...target, ...options.env })
     const logging = options.logger === undefined
       ? Logger.remove(Logger.defaultLogger)
       : Logger.replace(Logger.defaultLogger, options.logger)

@@ -667,7 +667,8 @@ export const cacheTuning = (settings: HubSettings): CacheTuning => ({
     user_energy: settings.cache.ttlUserEnergySeconds * 1000,
     transactions: settings.cache.ttlTransactionsSeconds * 1000,
     user_stats: settings.cache.ttlUserStatsSeconds * 1000,
-    leaderboard: settings.cache.ttlLeaderboardSeconds * 1000
+    leaderboard: settings.cache.ttlLeaderboardSeconds * 1000,
+    narrative: settings.cache.ttlNarrativeSeconds * 1000
   },
   maxEntries: settings.cache.l1MaxEntries,
   maxBytes: settings.cache.l1MaxBytes,

@@ -6,7 +6,7 @@ import { Schema } from "effect"
 import { BreakerSnapshot } from "../monitoring/schema.js"
 
 /** What is cached; each kind has its TTL setting (`CACHE_TTL_<KIND>`). */
-export const CacheKind = Schema.Literal("user_energy", "transactions", "user_stats", "leaderboard")
+export const CacheKind = Schema.Literal("user_energy", "transactions", "user_stats", "leaderboard", "narrative")
 export type CacheKind = typeof CacheKind.Type
 export const CACHE_KINDS: ReadonlyArray<CacheKind> = CacheKind.literals
 

@@ -83,10 +83,11 @@ interface Targets {
   readonly requests: Array<string>
   readonly ledger: Array<string>
   readonly events: Array<string>
+  readonly analyses: Array<string>
   readonly instances: Array<string>
 }
 
-const noTargets = (): Targets => ({ consents: [], requests: [], ledger: [], events: [], instances: [] })
+const noTargets = (): Targets => ({ consents: [], requests: [], ledger: [], events: [], analyses: [], instances: [] })
 
 const userHash = (label: string) => createHash("sha256").update(label).digest("hex")
 
@@ -164,6 +165,14 @@ const seed = (label: string, count: number) =>
     yield* event(stream, count + 2, "EnergyPurchased", { amount: 10, metadata: {} })
     yield* event(other, 1, "ApiKeyCreated", { name: "k", metadata: { note: `for ${user}` } })
 
+    for (let i = 0; i < count; i++) {
+      const id = randomUUID()
+      yield* sql`
+        INSERT INTO narrative_analyses (analysis_id, user_id, idempotency_key, fingerprint, kind, analyzer_version, result, created_at)
+        VALUES (${id}, ${user}, ${`n-${i}`}, ${userHash(`${user}-${i}`)}, 'journal', 'test', '{"$sealed": "v1.key.body"}'::jsonb, ${at})`
+      targets.analyses.push(id)
+    }
+
     const instance = (stoppedAt: Date | null) => {
       const id = randomUUID()
       return Effect.as(
@@ -178,7 +187,7 @@ const seed = (label: string, count: number) =>
     return targets
   })
 
-/** Every row of the five tables, by id, as the rules could change them. */
+/** Every row of the six tables, by id, as the rules could change them. */
 const snapshot = Effect.gen(function*() {
   const sql = yield* PgClient.PgClient
   const byId = <Row extends { readonly id: string }>(rows: ReadonlyArray<Row>) => Object.fromEntries(rows.map((row) => [row.id, row]))
@@ -190,6 +199,7 @@ const snapshot = Effect.gen(function*() {
       SELECT transaction_id AS id, amount::text, balance_after::text, metadata FROM energy_transactions`),
     events: byId(yield* sql<{ id: string; stream_id: string; data: Record<string, unknown>; metadata: unknown }>`
       SELECT event_id AS id, stream_id, data, metadata FROM events`),
+    analyses: byId(yield* sql<{ id: string; created_at: Date }>`SELECT analysis_id AS id, created_at FROM narrative_analyses`),
     instances: byId(yield* sql<{ id: string; stopped_at: Date | null }>`SELECT instance_id AS id, stopped_at FROM hub_instances`)
   }
 })
@@ -208,6 +218,7 @@ const afterRetention = (before: Snapshot, targets: Targets): Snapshot => ({
   requests: without(before.requests, targets.requests),
   ledger: mapSome(before.ledger, targets.ledger, (row) => ({ ...row, metadata: {} })),
   events: mapSome(before.events, targets.events, (row) => ({ ...row, data: { ...row.data, metadata: {} } })),
+  analyses: without(before.analyses, targets.analyses),
   instances: without(before.instances, targets.instances)
 })
 
@@ -216,6 +227,7 @@ const countsOf = (targets: Targets): Record<RetentionTable, number> => ({
   gdpr_requests: targets.requests.length,
   energy_transactions: targets.ledger.length,
   events: targets.events.length,
+  narrative_analyses: targets.analyses.length,
   hub_instances: targets.instances.length
 })
 

@@ -103,6 +103,12 @@ export const ERASURE_RULES: Readonly<Record<string, ErasureRule>> = {
         (rows) => ({ gdpr_consent_records: count(rows) })
       )
   },
+  // The user's stored narrative analyses (sealed: their evidence quotes the user's texts).
+  narrative_analyses: {
+    action: "delete",
+    run: (sql, { userId }) =>
+      Effect.map(sql`DELETE FROM narrative_analyses WHERE user_id = ${userId} RETURNING 1`, (rows) => ({ narrative_analyses: count(rows) }))
+  },
   // Crypto-shredding: without the key, every sealed field of the user is unreadable.
   gdpr_data_keys: {
     action: "delete",

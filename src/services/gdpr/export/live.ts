@@ -16,6 +16,7 @@ import { EventStore } from "../../events/EventStore.js"
 import type { RecordedEvent, StreamId } from "../../events/schema.js"
 import type { UserId } from "../../guardian/schema.js"
 import { RateLimitAdmin } from "../../rate-limit/admin.js"
+import { Narrative } from "../../narrative/Narrative.js"
 import { Consent } from "../consent/Consent.js"
 import { DataKeys } from "../data-keys/DataKeys.js"
 import { GdprExport } from "./Export.js"
@@ -38,7 +39,7 @@ const asParts: Render<ExportPart> = (head, transactions, events) =>
 export const GdprExportLive: Layer.Layer<
   GdprExport,
   never,
-  Energy | EventStore | Consent | DataKeys | RateLimitAdmin | Database | SqlClient.SqlClient | HubConfig
+  Energy | EventStore | Consent | DataKeys | RateLimitAdmin | Narrative | Database | SqlClient.SqlClient | HubConfig
 > = Layer.effect(
   GdprExport,
   Effect.gen(function*() {
@@ -47,6 +48,7 @@ export const GdprExportLive: Layer.Layer<
     const consent = yield* Consent
     const keys = yield* DataKeys
     const rateLimits = yield* RateLimitAdmin
+    const narrative = yield* Narrative
     const db = yield* Database
     const sql = yield* SqlClient.SqlClient
     const hash = makeIdentifierHasher((yield* HubConfig).gdpr.anonymizationSalt)
@@ -65,6 +67,7 @@ export const GdprExportLive: Layer.Layer<
         consents: consent.ofUser(userId),
         dataKeys: Effect.map(keys.describe(userId), Option.toArray),
         rateLimits: rateLimits.status(userId),
+        analyses: narrative.stored(userId),
         streams: streamsOf(userId)
       }, { concurrency: 5 }).pipe(
         Effect.tapError((error) =>
@@ -111,8 +114,7 @@ export const GdprExportLive: Layer.Layer<
 
     const exportAs = <A>(render: Render<A>) => (userId: UserId) =>
       Effect.map(readHead(userId), ({ streams, ...fields }) => {
-        // Narrative analyses are not stored yet (a later concern): the list stays empty until they are.
-        const head: ExportHead = { schemaVersion: EXPORT_SCHEMA_VERSION, userId, ...fields, analyses: [] }
+        const head: ExportHead = { schemaVersion: EXPORT_SCHEMA_VERSION, userId, ...fields }
         return Stream.suspend(() => {
           // Per run, and touched only by the fiber pulling the stream.
           const counts = { streams: streams.length, transactions: 0, events: 0 }

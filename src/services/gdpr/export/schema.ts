@@ -9,6 +9,7 @@ import { Balance, Transaction } from "../../energy/schema.js"
 import { RecordedEvent } from "../../events/schema.js"
 import { UserId } from "../../guardian/schema.js"
 import { RateLimitStatus } from "../../rate-limit/admin.js"
+import { StoredAnalysis } from "../../narrative/schema.js"
 import { UserConsents } from "../consent/schema.js"
 
 export const EXPORT_SCHEMA_VERSION = 1
@@ -31,8 +32,8 @@ export const ExportHead = Schema.Struct({
   userId: UserId,
   account: Schema.NullOr(Balance).annotations({ description: "The energy account with its plan; null when the user has none." }),
   consents: UserConsents.annotations({ description: "Each consent's state and every grant and withdrawal, oldest first." }),
-  analyses: Schema.Array(Schema.Unknown).annotations({
-    description: "The stored narrative analyses of the user, once the narrative concern stores them; empty until then."
+  analyses: Schema.Array(StoredAnalysis).annotations({
+    description: "The user's stored narrative analyses (decrypted), oldest first."
   }),
   dataKeys: Schema.Array(ExportedDataKey).annotations({ description: "The keys the user's personal fields are sealed with." }),
   rateLimits: RateLimitStatus.annotations({ description: "The state of every rate-limit scope counting by the user's id." })

@@ -11,7 +11,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type * as PgClient from "@effect/sql-pg/PgClient"
 import { Effect } from "effect"
 
-export type RetentionTable = "gdpr_consent_records" | "gdpr_requests" | "energy_transactions" | "events" | "hub_instances"
+export type RetentionTable = "gdpr_consent_records" | "gdpr_requests" | "energy_transactions" | "events" | "narrative_analyses" | "hub_instances"
 
 export interface RetentionBatch {
   /** Rows deleted or anonymised by this batch. */
@@ -146,6 +146,25 @@ const ledgerEventMetadata: RetentionRule = {
     )
 }
 
+/** A narrative analysis quotes the user's text: once old it has served its coaching purpose. */
+const narrativeAnalyses: RetentionRule = {
+  table: "narrative_analyses",
+  action: "deleted",
+  start: "",
+  batch: (sql, cutoff, _after, limit) =>
+    Effect.map(
+      sql<BatchRow>`
+        WITH batch AS (
+          SELECT analysis_id FROM narrative_analyses WHERE created_at < ${cutoff} LIMIT ${limit}
+        ), deleted AS (
+          DELETE FROM narrative_analyses AS n USING batch WHERE n.analysis_id = batch.analysis_id
+          RETURNING n.analysis_id
+        )
+        SELECT count(*)::int AS changed, NULL::text AS last FROM deleted`,
+      single
+    )
+}
+
 /** A stopped Hub instance's record (hostname, pid) has no use once old. */
 const stoppedInstances: RetentionRule = {
   table: "hub_instances",
@@ -171,5 +190,6 @@ export const RETENTION_RULES: ReadonlyArray<RetentionRule> = [
   exportRequests,
   ledgerMetadata,
   ledgerEventMetadata,
+  narrativeAnalyses,
   stoppedInstances
 ]
