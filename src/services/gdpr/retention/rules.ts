@@ -8,6 +8,7 @@
  * run does not rescan the rows it (or an earlier run) already cleared; those no longer match anyway.
  */
 import type { SqlError } from "@effect/sql/SqlError"
+import type { Fragment } from "@effect/sql/Statement"
 import type * as PgClient from "@effect/sql-pg/PgClient"
 import { Effect } from "effect"
 
@@ -35,6 +36,31 @@ interface BatchRow {
 }
 
 const single = (rows: ReadonlyArray<BatchRow>): RetentionBatch => ({ rows: rows[0]?.changed ?? 0, last: rows[0]?.last ?? null })
+
+/**
+ * A rule that deletes, a batch at a time, the rows of `table` (by its key column) that `condition`
+ * (given the cutoff) selects; nothing to walk: deleted rows no longer match.
+ */
+const deleting = (
+  table: RetentionTable,
+  key: string,
+  condition: (sql: PgClient.PgClient, cutoff: Date) => Fragment
+): RetentionRule => ({
+  table,
+  action: "deleted",
+  start: "",
+  batch: (sql, cutoff, _after, limit) =>
+    Effect.map(
+      sql<BatchRow>`
+        WITH batch AS (
+          SELECT ${sql(key)} AS id FROM ${sql(table)} WHERE ${condition(sql, cutoff)} LIMIT ${limit}
+        ), deleted AS (
+          DELETE FROM ${sql(table)} AS t USING batch WHERE t.${sql(key)} = batch.id RETURNING 1
+        )
+        SELECT count(*)::int AS changed, NULL::text AS last FROM deleted`,
+      single
+    )
+})
 
 /**
  * Consent records are the legal proof of what a user agreed to (GDPR art. 7(1)): they are kept for
@@ -66,25 +92,7 @@ const consentRecords: RetentionRule = {
  * A completed export's request has served its purpose. Erasure requests stay: they are the
  * certificate that an erasure was done, and name the user only by a keyed hash.
  */
-const exportRequests: RetentionRule = {
-  table: "gdpr_requests",
-  action: "deleted",
-  start: "",
-  batch: (sql, cutoff, _after, limit) =>
-    Effect.map(
-      sql<BatchRow>`
-        WITH batch AS (
-          SELECT request_id FROM gdpr_requests
-          WHERE kind = 'export' AND completed_at < ${cutoff}
-          LIMIT ${limit}
-        ), deleted AS (
-          DELETE FROM gdpr_requests AS r USING batch WHERE r.request_id = batch.request_id
-          RETURNING r.request_id
-        )
-        SELECT count(*)::int AS changed, NULL::text AS last FROM deleted`,
-      single
-    )
-}
+const exportRequests = deleting("gdpr_requests", "request_id", (sql, cutoff) => sql`kind = 'export' AND completed_at < ${cutoff}`)
 
 /**
  * Ledger rows stay (amounts are accounting records, and the balance is their sum); their metadata,
@@ -147,42 +155,10 @@ const ledgerEventMetadata: RetentionRule = {
 }
 
 /** A narrative analysis quotes the user's text: once old it has served its coaching purpose. */
-const narrativeAnalyses: RetentionRule = {
-  table: "narrative_analyses",
-  action: "deleted",
-  start: "",
-  batch: (sql, cutoff, _after, limit) =>
-    Effect.map(
-      sql<BatchRow>`
-        WITH batch AS (
-          SELECT analysis_id FROM narrative_analyses WHERE created_at < ${cutoff} LIMIT ${limit}
-        ), deleted AS (
-          DELETE FROM narrative_analyses AS n USING batch WHERE n.analysis_id = batch.analysis_id
-          RETURNING n.analysis_id
-        )
-        SELECT count(*)::int AS changed, NULL::text AS last FROM deleted`,
-      single
-    )
-}
+const narrativeAnalyses = deleting("narrative_analyses", "analysis_id", (sql, cutoff) => sql`created_at < ${cutoff}`)
 
 /** A stopped Hub instance's record (hostname, pid) has no use once old. */
-const stoppedInstances: RetentionRule = {
-  table: "hub_instances",
-  action: "deleted",
-  start: "",
-  batch: (sql, cutoff, _after, limit) =>
-    Effect.map(
-      sql<BatchRow>`
-        WITH batch AS (
-          SELECT instance_id FROM hub_instances WHERE stopped_at < ${cutoff} LIMIT ${limit}
-        ), deleted AS (
-          DELETE FROM hub_instances AS h USING batch WHERE h.instance_id = batch.instance_id
-          RETURNING h.instance_id
-        )
-        SELECT count(*)::int AS changed, NULL::text AS last FROM deleted`,
-      single
-    )
-}
+const stoppedInstances = deleting("hub_instances", "instance_id", (sql, cutoff) => sql`stopped_at < ${cutoff}`)
 
 /** In the order they run. */
 export const RETENTION_RULES: ReadonlyArray<RetentionRule> = [
