@@ -11,7 +11,17 @@ const PROCESS_KEY = randomBytes(32)
 
 export type IdentifierHasher = (identifier: string) => string
 
+/** The key of every keyed hash: GDPR_ANONYMIZATION_SALT, else this process's random key. */
+const keyOf = (salt: Option.Option<Redacted.Redacted>): Buffer =>
+  Option.match(salt, { onNone: () => PROCESS_KEY, onSome: (s) => Buffer.from(Redacted.value(s)) })
+
 export const makeIdentifierHasher = (salt: Option.Option<Redacted.Redacted>): IdentifierHasher => {
-  const key = Option.match(salt, { onNone: () => PROCESS_KEY, onSome: (s) => Buffer.from(Redacted.value(s)) })
+  const key = keyOf(salt)
   return (identifier) => createHmac("sha256", key).update(identifier).digest("base64url").slice(0, 16)
+}
+
+/** The full keyed hash (64 hex digits), where a value must be matched later (certificates, stored hashes). */
+export const makeKeyedHexHasher = (salt: Option.Option<Redacted.Redacted>): IdentifierHasher => {
+  const key = keyOf(salt)
+  return (value) => createHmac("sha256", key).update(value).digest("hex")
 }

@@ -1,12 +1,12 @@
 /**
  * `Consent` on Postgres: the types from `gdpr_consent_types`, records appended to
  * `gdpr_consent_records` with the IP truncated and the user agent as a keyed hash
- * (`GDPR_ANONYMIZATION_SALT`; without one, a salt drawn per process, so hashes then only compare
+ * (`GDPR_ANONYMIZATION_SALT`; without one, the process's own key, so hashes then only compare
  * within a run).
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { DateTime, Effect, Layer, Option, Redacted } from "effect"
-import { createHmac, randomBytes } from "node:crypto"
+import { DateTime, Effect, Layer } from "effect"
+import { makeKeyedHexHasher } from "../../auth/identifier-hash.js"
 import { HubConfig } from "../../../config.js"
 import type { ServiceUnavailable } from "../../common/errors.js"
 import { Database } from "../../database/Database.js"
@@ -82,8 +82,8 @@ export const ConsentLive: Layer.Layer<Consent, never, HubConfig | Database | PgC
     if (!settings.enabled) {
       yield* Effect.logWarning("GDPR consent checks disabled (GDPR_ENABLED=false)").pipe(Effect.annotateLogs("logger", "gdpr"))
     }
-    const salt = Option.match(settings.anonymizationSalt, { onNone: () => randomBytes(32).toString("hex"), onSome: Redacted.value })
-    const userAgentHash = (userAgent: string): string => createHmac("sha256", salt).update(userAgent.trim()).digest("hex")
+    const keyedHash = makeKeyedHexHasher(settings.anonymizationSalt)
+    const userAgentHash = (userAgent: string): string => keyedHash(userAgent.trim())
 
     const types = db.guard(sql<TypeRow>`SELECT code, data_category, version, text, required FROM gdpr_consent_types ORDER BY required DESC, code`).pipe(
       Effect.map((rows) => rows.map(toType))

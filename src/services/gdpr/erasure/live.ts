@@ -8,9 +8,10 @@
  * rate-limit state; then the certificate. A failure marks the request failed; erasing again is safe.
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { DateTime, Duration, Effect, Fiber, FiberSet, Layer, Option, Redacted } from "effect"
-import { createHmac, randomBytes, randomUUID } from "node:crypto"
+import { DateTime, Duration, Effect, Fiber, FiberSet, Layer } from "effect"
+import { randomBytes, randomUUID } from "node:crypto"
 import { HubConfig } from "../../../config.js"
+import { makeKeyedHexHasher } from "../../auth/identifier-hash.js"
 import { ServiceUnavailable } from "../../common/errors.js"
 import { Database } from "../../database/Database.js"
 import { Energy } from "../../energy/Energy.js"
@@ -68,8 +69,8 @@ export const ErasureLive: Layer.Layer<Erasure, never, HubConfig | Database | PgC
     const limits = yield* RateLimits
     const running = yield* FiberSet.make<void, never>()
     // Without a configured salt (embedded only), hashes compare within this process's life.
-    const salt = Option.match(settings.gdpr.anonymizationSalt, { onNone: () => randomBytes(32), onSome: (s) => Buffer.from(Redacted.value(s)) })
-    const userHashOf = (userId: string) => createHmac("sha256", salt).update(`user:${userId}`).digest("hex")
+    const keyedHash = makeKeyedHexHasher(settings.gdpr.anonymizationSalt)
+    const userHashOf = (userId: string) => keyedHash(`user:${userId}`)
     const columns = sql.literal("request_id, user_hash, status, counts, requested_at, completed_at")
 
     const requestById = (requestId: string) =>
