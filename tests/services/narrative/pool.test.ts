@@ -6,7 +6,7 @@
  * Real worker threads and real time: these suites run without the test clock.
  */
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, Either, Exit, Fiber, Layer, LogLevel, Schema } from "effect"
+import { Effect, Exit, Fiber, Layer, LogLevel } from "effect"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import { HubConfig } from "../../../src/config.js"
@@ -25,7 +25,7 @@ import {
   type NarrativePoolOptions
 } from "../../../src/services/narrative/pool/live.js"
 import { NarrativePool, type PoolStats } from "../../../src/services/narrative/pool/NarrativePool.js"
-import { AnalysesFromWire } from "../../../src/services/narrative/pool/protocol.js"
+import { readAnswer } from "../../../src/services/narrative/pool/protocol.js"
 import { CORPUS_PATH } from "./support.js"
 
 /** The labelled corpus, a language hint on every third text so hints cross the wire too. */
@@ -92,19 +92,22 @@ parentPort.postMessage([0])
 describe("the wire between a worker and the main thread", () => {
   it("reads back every analysis of the corpus as analyze made it", () => {
     const wire = encodeAnalyses(ANALYZER_VERSION, expected)
-    const decoded = decodeAnalyses(structuredClone(wire))
+    const decoded = decodeAnalyses(structuredClone(wire), corpus)
     expect(decoded).toEqual(expected)
     expect(JSON.stringify(decoded)).toBe(JSON.stringify(expected))
   })
 
   it("refuses a wire cut short, with values left over, or from another analyzer version", () => {
+    const inputs = corpus.slice(0, 3)
     const wire = encodeAnalyses(ANALYZER_VERSION, expected.slice(0, 3))
-    expect(decodeAnalyses({ ...wire, numbers: wire.numbers.subarray(0, wire.numbers.length - 1) })).toBeInstanceOf(MalformedWire)
-    expect(decodeAnalyses({ ...wire, strings: [...wire.strings, "extra"] })).toBeInstanceOf(MalformedWire)
-    expect(decodeAnalyses({ ...wire, count: 4 })).toBeInstanceOf(MalformedWire)
-    const decode = Schema.decodeUnknownEither(AnalysesFromWire)
-    expect(Either.isRight(decode(wire))).toBe(true)
-    expect(Either.isLeft(decode({ ...wire, analyzerVersion: "0.0.0" }))).toBe(true)
+    expect(decodeAnalyses({ ...wire, numbers: wire.numbers.subarray(0, wire.numbers.length - 1) }, inputs)).toBeInstanceOf(MalformedWire)
+    expect(decodeAnalyses({ ...wire, numbers: Float64Array.of(...wire.numbers, 0) }, inputs)).toBeInstanceOf(MalformedWire)
+    expect(decodeAnalyses({ ...wire, count: 4 }, corpus.slice(0, 4))).toBeInstanceOf(MalformedWire)
+    // Spans are sliced from the inputs: texts shorter than the ones analysed do not read back.
+    expect(decodeAnalyses(wire, inputs.map((input) => ({ text: input.text.slice(0, 5) })))).toBeInstanceOf(MalformedWire)
+    expect(readAnswer(wire, inputs)).toEqual(expected.slice(0, 3))
+    expect(readAnswer(wire, corpus.slice(0, 4))).toBeInstanceOf(MalformedWire)
+    expect(readAnswer({ ...wire, analyzerVersion: "0.0.0" }, inputs)).toBeInstanceOf(MalformedWire)
   })
 
   it("cuts inputs into contiguous chunks of about equal cost, a multiple of the workers", () => {

@@ -1,16 +1,18 @@
 /**
- * Analyses on the wire between a worker and the main thread: every number in one Float64Array and
- * every free text (evidence spans, key phrases, skill names) in one string list, in a fixed order;
- * vocabularies (kind, language, sentiment, stage, theme) as their index in the analyzer's lists.
+ * Analyses on the wire between a worker and the main thread: numbers only, in one Float64Array, in
+ * a fixed order. Vocabularies (kind, language, sentiment, stage, theme, skill) travel as their index
+ * in the analyzer's lists; evidence spans and key phrases as their offsets, since each is exactly
+ * `text.slice(start, end)` of its input, which the main thread holds (it sent it).
  *
  * Why not JSON or a structured clone of the objects: an analysis is ~2.2 KB and ~52 objects for a
- * ~35 µs analysis of a corpus text, and receiving it is main-thread work, which the pool exists to
- * spare. Per 1,000 corpus texts the main thread spent ~9 ms in JSON.parse plus ~11 ms of GC (a
- * structured clone: more); with this form, ~1.5 ms decoding plus ~7 ms of GC (the analyses
- * themselves, which the caller keeps). Writing it costs the worker ~3 µs an analysis against ~6 µs
- * for JSON.stringify. Objects are built with their final shape, keys in `analyze`'s order (emotions
- * and stage scores in the lists' order, as `analyze` builds them), so JSON of either is the same text.
- * Adding a field to `Analysis` breaks the build here (`decodeAnalyses` builds typed objects), and
+ * ~30 µs analysis of a corpus text, and receiving it is main-thread work, which the pool exists to
+ * spare. Why no strings at all: the platform's worker client keeps each call's answer reachable
+ * from Maps that V8 keeps old tables of until a full collection (see `onPool` in live.ts), so every
+ * object in an answer could be copied and promoted by each scavenge; one typed array is one object,
+ * its contents off the heap. Writing costs the worker ~2 µs an analysis, reading ~2 µs on the main
+ * thread. Objects are built with their final shape, keys in `analyze`'s order (emotions and stage
+ * scores in the lists' order, as `analyze` builds them), so JSON of either is the same text. Adding
+ * a field to `Analysis` breaks the build here (`decodeAnalyses` builds typed objects), and
  * tests/services/narrative/pool.test.ts compares the pool's answers with `analyze` on the corpus.
  */
 import {
@@ -30,12 +32,12 @@ import {
   type ThemeRole,
   THEMES
 } from "../analyzer/index.js"
+import { SKILLS } from "../analyzer/data/skills.js"
 
 export interface AnalysesWire {
   readonly analyzerVersion: string
   readonly count: number
   readonly numbers: Float64Array
-  readonly strings: ReadonlyArray<string>
 }
 
 const indexes = <T extends string>(values: ReadonlyArray<T>): ReadonlyMap<T, number> =>
@@ -46,79 +48,113 @@ const LANGUAGE = indexes(LANGUAGES)
 const SENTIMENT = indexes(SENTIMENTS)
 const STAGE = indexes(STAGES)
 const THEME = indexes(THEMES)
+const SKILL_NAMES: ReadonlyArray<string> = [...new Set(SKILLS.map((skill) => skill.name))]
+const SKILL = indexes(SKILL_NAMES)
 
 const indexIn = <T extends string>(table: ReadonlyMap<T, number>, value: T): number => table.get(value) ?? -1
 
+/** The numbers of one encoding, in a buffer kept between calls (a worker encodes one chunk at a time). */
+let buffer = new Float64Array(16_384)
+let written = 0
+
+const put = (value: number): void => {
+  if (written === buffer.length) {
+    const larger = new Float64Array(buffer.length * 2)
+    larger.set(buffer)
+    buffer = larger
+  }
+  buffer[written++] = value
+}
+
+const putEvidence = (list: ReadonlyArray<Evidence>): void => {
+  put(list.length)
+  for (const e of list) {
+    put(e.start)
+    put(e.end)
+    put(e.weight)
+    put(e.negated ? 1 : 0)
+  }
+}
+
+const putAnalysis = (a: Analysis): void => {
+  put(indexIn(KIND, a.kind))
+  put(a.wordCount)
+  put(indexIn(LANGUAGE, a.language.value))
+  put(a.language.confidence)
+  putEvidence(a.language.evidence)
+  put(indexIn(SENTIMENT, a.sentiment.label))
+  put(a.sentiment.score)
+  putEvidence(a.sentiment.evidence)
+  for (const emotion of EMOTIONS) {
+    put(a.emotions[emotion].score)
+    putEvidence(a.emotions[emotion].evidence)
+  }
+  put(indexIn(STAGE, a.stage.value))
+  put(a.stage.confidence)
+  for (const stage of STAGES) put(a.stage.scores[stage])
+  putEvidence(a.stage.evidence)
+  put(a.themes.length)
+  for (const t of a.themes) {
+    put(indexIn(THEME, t.theme))
+    put(t.score)
+    putEvidence(t.evidence)
+  }
+  put(a.skills.length)
+  for (const k of a.skills) {
+    put(SKILL.get(k.name) ?? -1)
+    putEvidence(k.evidence)
+  }
+  for (const roles of [a.motivations, a.blockers]) {
+    put(roles.length)
+    for (const r of roles) {
+      put(indexIn(THEME, r.theme))
+      putEvidence(r.evidence)
+    }
+  }
+  put(a.keyPhrases.length)
+  for (const k of a.keyPhrases) {
+    put(k.start)
+    put(k.end)
+    put(k.score)
+  }
+}
+
 export const encodeAnalyses = (analyzerVersion: string, analyses: ReadonlyArray<Analysis>): AnalysesWire => {
-  const n: Array<number> = []
-  const s: Array<string> = []
-  const evidence = (list: ReadonlyArray<Evidence>) => {
-    n.push(list.length)
-    for (const e of list) {
-      s.push(e.text)
-      n.push(e.start, e.end, e.weight, e.negated ? 1 : 0)
-    }
-  }
-  for (const a of analyses) {
-    n.push(indexIn(KIND, a.kind), a.wordCount)
-    n.push(indexIn(LANGUAGE, a.language.value), a.language.confidence)
-    evidence(a.language.evidence)
-    n.push(indexIn(SENTIMENT, a.sentiment.label), a.sentiment.score)
-    evidence(a.sentiment.evidence)
-    for (const emotion of EMOTIONS) {
-      n.push(a.emotions[emotion].score)
-      evidence(a.emotions[emotion].evidence)
-    }
-    n.push(indexIn(STAGE, a.stage.value), a.stage.confidence)
-    for (const stage of STAGES) n.push(a.stage.scores[stage])
-    evidence(a.stage.evidence)
-    n.push(a.themes.length)
-    for (const t of a.themes) {
-      n.push(indexIn(THEME, t.theme), t.score)
-      evidence(t.evidence)
-    }
-    n.push(a.skills.length)
-    for (const k of a.skills) {
-      s.push(k.name)
-      evidence(k.evidence)
-    }
-    for (const roles of [a.motivations, a.blockers]) {
-      n.push(roles.length)
-      for (const r of roles) {
-        n.push(indexIn(THEME, r.theme))
-        evidence(r.evidence)
-      }
-    }
-    n.push(a.keyPhrases.length)
-    for (const k of a.keyPhrases) {
-      s.push(k.text)
-      n.push(k.start, k.end, k.score)
-    }
-  }
-  return { analyzerVersion, count: analyses.length, numbers: Float64Array.from(n), strings: s }
+  written = 0
+  for (const a of analyses) putAnalysis(a)
+  return { analyzerVersion, count: analyses.length, numbers: buffer.slice(0, written) }
 }
 
 /** A wire that does not read back whole (an unknown index, too few or too many values). */
-export class MalformedWire {
+export class MalformedWire extends Error {
   readonly _tag = "MalformedWire"
-  constructor(readonly message: string) {}
 }
 
-/** The analyses of `wire`, or why it is malformed; reads every value exactly once. */
-export const decodeAnalyses = (wire: AnalysesWire): ReadonlyArray<Analysis> | MalformedWire => {
+/**
+ * The analyses of `wire` for `inputs` (the chunk it answers, whose texts the spans are sliced
+ * from), or why it is malformed; reads every value exactly once.
+ */
+export const decodeAnalyses = (
+  wire: AnalysesWire,
+  inputs: ReadonlyArray<{ readonly text: string }>
+): ReadonlyArray<Analysis> | MalformedWire => {
+  if (inputs.length !== wire.count) return new MalformedWire(`${wire.count} analyses for ${inputs.length} texts`)
   const n = wire.numbers
-  const s = wire.strings
   const analyzerVersion = wire.analyzerVersion
   let i = 0
-  let j = 0
+  let text = ""
   let bad: string | undefined
   const num = (): number => {
     if (i >= n.length) bad ??= "too few numbers"
     return n[i++] ?? 0
   }
-  const str = (): string => {
-    if (j >= s.length) bad ??= "too few strings"
-    return s[j++] ?? ""
+  /** `text.slice(start, end)` for the next two numbers, which must fit the text. */
+  const span = (start: number, end: number): string => {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) {
+      bad ??= `span ${start}-${end} outside a text of ${text.length} characters`
+      return ""
+    }
+    return text.slice(start, end)
   }
   const of = <T extends string>(values: ReadonlyArray<T>, what: string): T => {
     const index = num()
@@ -133,11 +169,10 @@ export const decodeAnalyses = (wire: AnalysesWire): ReadonlyArray<Analysis> | Ma
     const length = num()
     const list: Array<Evidence> = []
     for (let k = 0; k < length && bad === undefined; k++) {
-      const text = str()
       const start = num()
       const end = num()
       const weight = num()
-      list.push({ text, start, end, weight, negated: num() === 1 })
+      list.push({ text: span(start, end), start, end, weight, negated: num() === 1 })
     }
     return list
   }
@@ -157,6 +192,7 @@ export const decodeAnalyses = (wire: AnalysesWire): ReadonlyArray<Analysis> | Ma
 
   const analyses: Array<Analysis> = []
   for (let a = 0; a < wire.count && bad === undefined; a++) {
+    text = inputs[a]!.text
     const kind = of(TEXT_KINDS, "kind")
     const wordCount = num()
     const languageValue = of(LANGUAGES, "language")
@@ -182,7 +218,7 @@ export const decodeAnalyses = (wire: AnalysesWire): ReadonlyArray<Analysis> | Ma
     const skillCount = num()
     const skills: Array<SkillResult> = []
     for (let k = 0; k < skillCount && bad === undefined; k++) {
-      const name = str()
+      const name = of(SKILL_NAMES, "skill")
       skills.push({ name, evidence: evidence() })
     }
     const motivations = roles()
@@ -190,10 +226,9 @@ export const decodeAnalyses = (wire: AnalysesWire): ReadonlyArray<Analysis> | Ma
     const phraseCount = num()
     const keyPhrases: Array<KeyPhrase> = []
     for (let k = 0; k < phraseCount && bad === undefined; k++) {
-      const text = str()
       const start = num()
       const end = num()
-      keyPhrases.push({ text, start, end, score: num() })
+      keyPhrases.push({ text: span(start, end), start, end, score: num() })
     }
     analyses.push({
       analyzerVersion,
@@ -211,6 +246,6 @@ export const decodeAnalyses = (wire: AnalysesWire): ReadonlyArray<Analysis> | Ma
     })
   }
   if (bad !== undefined) return new MalformedWire(bad)
-  if (i !== n.length || j !== s.length) return new MalformedWire("values left over")
+  if (i !== n.length) return new MalformedWire("values left over")
   return analyses
 }

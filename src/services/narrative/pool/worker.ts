@@ -5,11 +5,12 @@
 import { WorkerRunner } from "@effect/platform"
 import { NodeRuntime, NodeWorkerRunner } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
-import { analyze } from "../analyzer/index.js"
+import { analyze, ANALYZER_VERSION } from "../analyzer/index.js"
+import { encodeAnalyses } from "./codec.js"
 import { NarrativeWorkerRequest } from "./protocol.js"
 
 const Runner = WorkerRunner.layerSerialized(NarrativeWorkerRequest, {
-  AnalyzeChunk: ({ inputs }) => Effect.sync(() => inputs.map(analyze))
+  AnalyzeChunk: ({ inputs }) => Effect.sync(() => encodeAnalyses(ANALYZER_VERSION, inputs.map(analyze)))
 })
 
 NodeRuntime.runMain(WorkerRunner.launch(Layer.provide(Runner, NodeWorkerRunner.layer)), {
