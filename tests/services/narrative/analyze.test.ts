@@ -46,7 +46,9 @@ describe("evidence", () => {
   it("keeps UTF-16 offsets right after emoji and other astral characters", () => {
     const text = "😩🔥 Je suis épuisée 😩 et stressée."
     for (const [, e] of allEvidence(run(text))) expect(text.slice(e.start, e.end)).toBe(e.text)
-    expect(run(text).sentiment.evidence.map((e) => e.text)).toEqual(["épuisée", "stressée"])
+    // Emoji carry valence too (version 1.1.0): each one is evidence, at its own UTF-16 offsets.
+    expect(run(text).sentiment.evidence.map((e) => e.text)).toEqual(["😩", "épuisée", "😩", "stressée"])
+    expect(run(text).sentiment.evidence.map((e) => e.start)).toEqual([0, text.indexOf("épuisée"), text.lastIndexOf("😩"), text.indexOf("stressée")])
   })
 
   it("is bounded per conclusion", () => {

@@ -6,7 +6,7 @@
 import { readEmotions } from "./emotions.js"
 import { evidenceOf, round3 } from "./evidence.js"
 import { readKeyPhrases } from "./key-phrases.js"
-import { detectLanguage, type LanguageFinding } from "./language.js"
+import { clauseLanguages, detectLanguage, type LanguageFinding } from "./language.js"
 import { LEXICON } from "./lexicon/index.js"
 import { BOTH_MODE, ENGLISH_MODE, FRENCH_MODE, type LexiconMode, matchAll } from "./lexicon/trie.js"
 import { MAX_EVIDENCE_PER_CONCLUSION } from "./limits.js"
@@ -51,9 +51,9 @@ export const analyze = (input: AnalyzerInput): Analysis => {
   const language: LanguageFinding = tokens.words === 0
     ? { value: "unknown", confidence: 0, markers: [] }
     : detectLanguage(tokens, input.languageHint)
-  const matches = matchAll(LEXICON, tokens, modeOf(language.value))
+  const matches = matchAll(LEXICON, tokens, modeOf(language.value), language.value === "mixed" ? clauseLanguages(tokens) : undefined)
   const reading: Reading = { tokens, matches, scopes: computeScopes(tokens, matches) }
-  const themes = readThemes(reading)
+  const themes = readThemes(reading, input.kind)
   const { blockers, motivations } = readRoles(reading, themes)
   return {
     analyzerVersion: ANALYZER_VERSION,

@@ -6,6 +6,7 @@ import { NEGATED_AS } from "./data/emotions.js"
 import { boundEvidence, evidenceOf, round3 } from "./evidence.js"
 import { EMOTION } from "./lexicon/payload.js"
 import type { Reading } from "./reading.js"
+import { isNegated } from "./scopes.js"
 import { type Emotion, type EmotionResult, EMOTIONS, type Evidence } from "./schema.js"
 
 const SATURATION = 2
@@ -18,7 +19,7 @@ export const readEmotions = ({ tokens, matches, scopes }: Reading): EmotionFindi
   const sums = new Map<Emotion, number>(EMOTIONS.map((e) => [e, 0]))
   const evidence = new Map<Emotion, Array<Evidence>>(EMOTIONS.map((e) => [e, []]))
   for (const m of matches[EMOTION]) {
-    const negated = scopes.negated[m.start] === 1
+    const negated = isNegated(scopes, m.start, m.end)
     const seen = new Set<Emotion>()
     for (const payload of m.payloads) {
       const emotion = negated ? NEGATED_AS[payload.emotion] : payload.emotion

@@ -8,6 +8,7 @@ import { DEFAULT_ROLES } from "./data/roles.js"
 import { boundEvidence, evidenceOf } from "./evidence.js"
 import { ROLE } from "./lexicon/payload.js"
 import type { Reading } from "./reading.js"
+import { isNegated } from "./scopes.js"
 import type { Evidence, ThemeRole } from "./schema.js"
 import type { ThemeFinding } from "./themes.js"
 
@@ -19,7 +20,7 @@ export interface RoleFindings {
 export const readRoles = ({ tokens, matches, scopes }: Reading, themes: ReadonlyArray<ThemeFinding>): RoleFindings => {
   const motivations: Array<ThemeRole> = []
   const blockers: Array<ThemeRole> = []
-  const markers = matches[ROLE].filter((m) => scopes.negated[m.start] === 0)
+  const markers = matches[ROLE].filter((m) => !isNegated(scopes, m.start, m.end))
   for (const theme of themes) {
     const sentences = new Set(theme.cues.map((cue) => tokens.sentence[cue.token]!))
     let desires = 0

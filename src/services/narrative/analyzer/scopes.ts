@@ -4,10 +4,12 @@
  * - negation: a negator reaches the next 3 words of its clause (fillers like "du tout", "at all",
  *   "am" do not count), stopping at "and", "mais", "because"…; French "ne/n'" also reaches the
  *   words up to its particle ("je n'aime pas" negates "aime"), and "plus/point/personne" negate
- *   only after a "ne" ("je ne suis plus stressée");
+ *   only after a "ne" ("je ne suis plus stressée"); a cue that holds its own negation is not
+ *   negated again (`isNegated`: "je n'ai plus aucune énergie" is one negation, not two);
  * - intensity: "très", "really" (×1.5), "un peu", "a bit" (×0.5) scale the next 2 words;
  * - contrast: in a sentence with "mais"/"but", what comes before counts ×0.5 and after ×1.5;
- *   the clause after "même si"/"even if" counts ×0.5.
+ *   the clause after "même si"/"even if" counts ×0.5, the rest of a wish's clause ("je voudrais
+ *   un métier utile", "I dream of…") ×0.4.
  */
 import { SCOPE_BREAKERS, SCOPE_FILLERS } from "./data/modifiers.js"
 import { CONTRAST, MODIFIER, NEGATOR, type NegatorKind } from "./lexicon/payload.js"
@@ -23,11 +25,25 @@ const MAX_INTENSITY = 2.5
 const BEFORE_CONTRAST = 0.5
 const AFTER_CONTRAST = 1.5
 const CONCEDED = 0.5
+const WISHED = 0.4
 
 export interface Scopes {
   readonly negated: Uint8Array
+  /** 1 on the words of a negation ("pas", "not", "aucune", "n'"): a cue holding one carries its own. */
+  readonly negator: Uint8Array
   readonly intensity: Float64Array
   readonly contrast: Float64Array
+}
+
+/**
+ * Whether a cue over words `start` … `end - 1` is negated: its first word is in a negation's reach
+ * and the cue does not hold its own negation ("je ne tiendrai pas", "n'en peux plus", "I don't
+ * belong"); negative concord: "je n'ai plus aucune énergie" is one negation, not two.
+ */
+export const isNegated = (scopes: Scopes, start: number, end: number): boolean => {
+  if (scopes.negated[start] !== 1) return false
+  for (let j = start; j < end; j++) if (scopes.negator[j] === 1) return false
+  return true
 }
 
 /** One kind per match: a "none" entry wins (it is there to cancel), then forward, closing, opener. */
@@ -58,6 +74,8 @@ export const computeScopes = (tokens: Tokens, matches: Matches): Scopes => {
   }
 
   const negators = matches[NEGATOR]
+  const negator = new Uint8Array(count)
+  for (const m of negators) if (kindOf(m.payloads) !== "none") for (let j = m.start; j < m.end; j++) negator[j] = 1
   const activated = new Uint8Array(negators.length)
   for (let n = 0; n < negators.length; n++) {
     const m = negators[n]!
@@ -88,13 +106,15 @@ export const computeScopes = (tokens: Tokens, matches: Matches): Scopes => {
   }
 
   for (const m of matches[CONTRAST]) {
-    if (m.payloads[0]!.kind === "concession") {
-      for (let j = m.end; j < count && kinds[j] === WORD; j++) contrast[j]! *= CONCEDED
+    const kind = m.payloads[0]!.kind
+    if (kind === "concession" || kind === "wish") {
+      const factor = kind === "concession" ? CONCEDED : WISHED
+      for (let j = m.end; j < count && kinds[j] === WORD; j++) contrast[j]! *= factor
       continue
     }
     const sentence = tokens.sentence[m.start]!
     for (let j = m.start - 1; j >= 0 && tokens.sentence[j] === sentence; j--) contrast[j]! *= BEFORE_CONTRAST
     for (let j = m.end; j < count && tokens.sentence[j] === sentence; j++) contrast[j]! *= AFTER_CONTRAST
   }
-  return { negated, intensity, contrast }
+  return { negated, negator, intensity, contrast }
 }

@@ -1,11 +1,14 @@
 /**
  * Sentiment: the sum of the valences found (AFINN scale), each scaled by its intensifiers and its
  * side of a contrast and flipped at reduced strength when negated ("pas épuisée" is mildly
- * positive, not the opposite of exhausted), squashed into [-1, 1] as VADER does.
+ * positive, not the opposite of exhausted), plus the emoji's valences, squashed into [-1, 1] as
+ * VADER does.
  */
+import { EMOJI_VALENCE } from "./data/emoji.js"
 import { boundEvidence, evidenceOf, round3 } from "./evidence.js"
 import { SENTIMENT } from "./lexicon/payload.js"
 import type { Reading } from "./reading.js"
+import { isNegated } from "./scopes.js"
 import type { Evidence, SentimentLabel, TextKind } from "./schema.js"
 
 /** A negated valence counts this much, reversed (VADER's constant). */
@@ -16,6 +19,12 @@ const SQUASH = 15
 export const POLARITY_THRESHOLD = 0.3
 /** A CV summary's praise is convention ("skilled", "strong"), not mood: its valences count half. */
 const KIND_FACTOR: { readonly [K in TextKind]: number } = { cv_summary: 0.5, cover_letter: 1, journal: 1, coach_chat: 1 }
+
+/** VADER's emphasis: each "!" adds this much to the sum's magnitude, up to MAX_EXCLAMATIONS of them. */
+const EXCLAMATION_EMPHASIS = 0.292
+const MAX_EXCLAMATIONS = 4
+/** Below this UTF-16 code unit no character is an emoji of EMOJI_VALENCE (☀ is U+2600). */
+const FIRST_EMOJI = 0x2600
 
 export interface SentimentFinding {
   readonly label: SentimentLabel
@@ -34,11 +43,31 @@ export const readSentiment = ({ tokens, matches, scopes }: Reading, kind: TextKi
     for (const payload of m.payloads) value += payload.value
     value /= m.payloads.length
     if (value === 0) continue
-    const negated = scopes.negated[m.start] === 1
+    const negated = isNegated(scopes, m.start, m.end)
     const contribution = value * KIND_FACTOR[kind] * scopes.intensity[m.start]! * scopes.contrast[m.start]! *
       (negated ? NEGATION_FACTOR : 1)
     sum += contribution
     evidence.push(evidenceOf(tokens, m.start, m.end, contribution, negated))
+  }
+  // Emoji are not words: read from the text itself, by code point.
+  const { text } = tokens
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < FIRST_EMOJI) continue
+    const code = text.codePointAt(i)!
+    const width = code > 0xffff ? 2 : 1
+    const value = EMOJI_VALENCE.get(code)
+    if (value !== undefined) {
+      const contribution = value * KIND_FACTOR[kind]
+      sum += contribution
+      evidence.push({ text: text.slice(i, i + width), start: i, end: i + width, weight: round3(contribution), negated: false })
+    }
+    i += width - 1
+  }
+  // Exclamation marks stress whatever the text already leans to (VADER's emphasis rule).
+  if (sum !== 0) {
+    let marks = 0
+    for (let i = 0; i < text.length && marks < MAX_EXCLAMATIONS; i++) if (text.charCodeAt(i) === 33) marks++
+    sum += Math.sign(sum) * marks * EXCLAMATION_EMPHASIS
   }
   const score = round3(sum / Math.sqrt(sum * sum + SQUASH))
   return { label: labelOf(score), score, evidence: boundEvidence(evidence) }

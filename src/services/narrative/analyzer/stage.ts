@@ -7,6 +7,7 @@ import { DEFAULT_STAGE, KIND_PRIORS } from "./data/stages.js"
 import { boundEvidence, evidenceOf, round3 } from "./evidence.js"
 import { STAGE } from "./lexicon/payload.js"
 import type { Reading } from "./reading.js"
+import { isNegated } from "./scopes.js"
 import { type Evidence, type Stage, type StageScores, STAGES, type TextKind } from "./schema.js"
 
 /** Confidence given to the kind's default stage when a text has no stage cue. */
@@ -34,10 +35,10 @@ export const readStage = ({ tokens, matches, scopes }: Reading, kind: TextKind):
   const evidence = new Map<Stage, Array<Evidence>>(STAGES.map((s) => [s, []]))
   let cueWeight = 0
   for (const m of matches[STAGE]) {
-    const negated = scopes.negated[m.start] === 1
+    const negated = isNegated(scopes, m.start, m.end)
     const seen = new Set<Stage>()
     for (const payload of m.payloads) {
-      if ((negated && payload.negatable) || seen.has(payload.stage)) continue
+      if ((negated && payload.negatable) || seen.has(payload.stage) || payload.weight === 0) continue
       seen.add(payload.stage)
       raw[payload.stage] += payload.weight
       cueWeight += payload.weight

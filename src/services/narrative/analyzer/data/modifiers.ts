@@ -28,12 +28,14 @@ export const NEGATORS: { readonly [K in NegatorKind]: ByLanguage } = {
     fr: [
       "non seulement", "pas seulement", "pas que", "pas mal de", "jamais été aussi", "jamais été si", "jamais été autant",
       "jamais été plus", "n'importe", "pas forcément", "au moins", "du moins", "plus ou moins", "à moins",
-      "pas moins", "néanmoins", "veux pas", "voulais pas", "veut pas",
+      "pas moins", "néanmoins", "veux pas", "voulais pas", "veut pas", "jamais senti aussi", "jamais sentie aussi",
+      "jamais senti si", "jamais sentie si", "pas senti aussi", "pas sentie aussi",
       "voudrais pas"
     ],
     en: [
       "not only", "not just", "no doubt", "nothing but", "never been this", "never been so", "never been more",
-      "never felt this", "never felt so", "never felt more", "can't wait", "cannot wait", "couldn't be happier",
+      "never felt this", "never felt so", "never felt more", "haven't felt this", "haven't felt that", "haven't felt so",
+      "hadn't felt this", "hadn't felt that", "haven't been this", "haven't been so", "haven't been that", "can't wait", "cannot wait", "couldn't be happier",
       "no matter", "not necessarily", "more or less", "no less", "less than", "unless", "don't want to", "do not want to", "dont want to",
       "doesn't want to", "didn't want to"
     ]
@@ -70,6 +72,22 @@ export const CONTRASTS: ByLanguage = {
 export const CONCESSIONS: ByLanguage = {
   fr: ["même si", "même s'", "bien que", "quoique", "malgré"],
   en: ["even if", "even though", "although", "though", "despite", "in spite of"]
+}
+
+/**
+ * Sentiment in the clause after one of these counts less: what is wished for is not what is felt
+ * ("je voudrais un métier utile", "I dream of work that has a real impact").
+ */
+export const WISHES: ByLanguage = {
+  fr: [
+    "je voudrais", "voudrais", "j'aimerais", "aimerais", "je rêve d'", "je rêve de", "rêve d'", "rêve de", "je souhaite",
+    "souhaiterais", "si seulement", "j'ai envie d'", "j'ai envie de", "envie d'un", "envie d'une", "je cherche un",
+    "je cherche une", "j'espère", "il me faudrait", "j'ai besoin d'", "besoin d'un", "besoin d'une"
+  ],
+  en: [
+    "i want", "i want a", "i wish", "wish i", "would like", "i'd like", "dream of", "dreaming of", "i hope", "hoping for",
+    "if only", "i need a", "i'm looking for", "longing for", "i'd love a", "would love a"
+  ]
 }
 
 /** A negation's reach ends at these words (as at punctuation): "not stressed and I feel great". */

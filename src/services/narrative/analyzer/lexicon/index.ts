@@ -2,8 +2,9 @@
  * The compiled lexicon: every data file read once into one trie at start. `LEXICON_PROBLEMS`
  * lists cues that could not be read (the tests require it to be empty).
  */
+import "../gc-flags.js"
 import { EMOTION_CUES } from "../data/emotions.js"
-import { CONCESSIONS, CONTRASTS, MODIFIERS, NEGATORS } from "../data/modifiers.js"
+import { CONCESSIONS, CONTRASTS, MODIFIERS, NEGATORS, WISHES } from "../data/modifiers.js"
 import { ROLE_MARKERS } from "../data/roles.js"
 import { ENGLISH_VALENCE } from "../data/sentiment-en.js"
 import { FRENCH_VALENCE } from "../data/sentiment-fr.js"
@@ -65,8 +66,17 @@ for (const theme of THEMES) {
 }
 for (const skill of SKILLS) {
   // Skill names cross languages ("digital marketing" in a French CV): every one applies to every text.
-  eachCue(skill, (cue) =>
-    add(`skills.${skill.name}`, cue, () => ({ category: SKILL, language: "any", cue, skill: skill.name, cased: skill.cased === true })))
+  // Job titles are words of their language ("chef" is a cook in English, a boss in French).
+  const occupation = skill.occupation
+  eachCue(skill, (cue, language) =>
+    add(`skills.${skill.name}`, cue, () => ({
+      category: SKILL,
+      language: occupation === undefined ? "any" : language,
+      cue,
+      skill: skill.name,
+      cased: skill.cased === true,
+      occupation
+    })))
 }
 for (const kind of Object.keys(NEGATORS) as Array<NegatorKind>) {
   eachCue(NEGATORS[kind], (cue, language) => add(`negators.${kind}`, cue, () => ({ category: NEGATOR, language, cue, kind })))
@@ -78,6 +88,7 @@ for (const language of ["fr", "en"] as const) {
 }
 eachCue(CONTRASTS, (cue, language) => add("contrasts", cue, () => ({ category: CONTRAST, language, cue, kind: "but" })))
 eachCue(CONCESSIONS, (cue, language) => add("concessions", cue, () => ({ category: CONTRAST, language, cue, kind: "concession" })))
+eachCue(WISHES, (cue, language) => add("wishes", cue, () => ({ category: CONTRAST, language, cue, kind: "wish" })))
 for (const role of ["desire", "obstacle"] as const) {
   eachCue(ROLE_MARKERS[role], (cue, language) => add(`roles.${role}`, cue, () => ({ category: ROLE, language, cue, role })))
 }

@@ -4,6 +4,7 @@
  *   "postul*"             a word starting with "postul" (at least 3 letters before the *)
  *   "!postul*"            negatable: a negated occurrence does not count
  *   "burn out=2"          weight 2 (default 1)
+ *   "week # as"           "#": any word that starts with a digit ("3", "3rd", "60h", "45k")
  */
 import { foldWord, lowerWord } from "../fold.js"
 import { tokenise, WORD } from "../tokenise.js"
@@ -21,6 +22,8 @@ export interface Pattern {
 }
 
 export const MIN_STEM_LENGTH = 3
+/** The pattern word that stands for any word starting with a digit. */
+export const NUMBER = "#"
 const SYNTAX = /^(!)?(.+?)(?:=(-?\d+(?:\.\d+)?))?$/
 /** An elided word on its own ("n'", "l'"), which the tokeniser only splits off a following word. */
 const ELIDED_ALONE = /^\p{L}+['\u2019]$/u
@@ -31,6 +34,10 @@ export const parsePattern = (cue: string): Pattern | string => {
   if (parts === null) return `empty cue`
   const words: Array<PatternWord> = []
   for (const piece of parts[2]!.split(/\s+/)) {
+    if (piece === NUMBER) {
+      words.push({ text: NUMBER, stem: false })
+      continue
+    }
     if (ELIDED_ALONE.test(piece)) {
       words.push({ text: foldWord(lowerWord(piece)), stem: false })
       continue

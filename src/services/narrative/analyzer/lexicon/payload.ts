@@ -48,6 +48,8 @@ export interface SkillPayload extends Base {
   readonly skill: string
   /** Only when written with a capital ("Excel", not "excel at"). */
   readonly cased: boolean
+  /** A job title or trade (data/skills.ts): not when it names a goal, nor (a title) someone else. */
+  readonly occupation: "title" | "field" | undefined
 }
 /**
  * forward: negates what follows (not, never, pas, jamais, sans);
@@ -65,8 +67,11 @@ export interface ModifierPayload extends Base {
   /** > 1 intensifies (very, très), < 1 softens (a bit, un peu). */
   readonly factor: number
 }
-/** but: the clause before counts less, the one after more; concession ("même si", "even if"): its own clause counts less. */
-export type ContrastKind = "but" | "concession"
+/**
+ * but: the clause before counts less, the one after more; concession ("même si", "even if"): its
+ * own clause counts less; wish ("je voudrais", "I dream of"): what follows in its clause counts less.
+ */
+export type ContrastKind = "but" | "concession" | "wish"
 export interface ContrastPayload extends Base {
   readonly category: typeof CONTRAST
   readonly kind: ContrastKind
