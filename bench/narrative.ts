@@ -60,8 +60,8 @@ const GOAL_P95_MS = 5;
 const GOAL_SPEEDUP = 1.6;
 const DEFAULT_WORKERS = os.availableParallelism();
 const CORPUS_URL = new URL("../tests/fixtures/narrative/corpus.jsonl", import.meta.url);
-/** Everything but cleanup (stopping the workers); about 30 s with the defaults. */
-const TIME_BUDGET = Duration.seconds(20 + 8 * MEASURE_SECONDS + 16 * WARMUP_SECONDS);
+/** Everything but cleanup (stopping the workers); a run takes about 40 s with the defaults. */
+const TIME_BUDGET = Duration.seconds(35 + 8 * MEASURE_SECONDS + 16 * WARMUP_SECONDS);
 const HARD_EXIT_MS = Duration.toMillis(TIME_BUDGET) + 15_000;
 
 type Pool = NarrativePool["Type"];
@@ -77,6 +77,8 @@ interface Throughput {
   readonly texts: number;
   readonly seconds: number;
   readonly textsPerSec: number;
+  /** Time the main thread's event loop was busy (its utilisation × the time), per text. */
+  readonly mainBusyUsPerText: number;
 }
 
 const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
@@ -90,7 +92,8 @@ const latencyOf = (samples: ReadonlyArray<number>): Latency => {
 const addThroughput = (a: Throughput, b: Throughput): Throughput => {
   const texts = a.texts + b.texts;
   const seconds = a.seconds + b.seconds;
-  return { texts, seconds, textsPerSec: texts / seconds };
+  const mainBusyUsPerText = (a.mainBusyUsPerText * a.texts + b.mainBusyUsPerText * b.texts) / texts;
+  return { texts, seconds, textsPerSec: texts / seconds, mainBusyUsPerText };
 };
 
 /** Runs `call` back to back for `seconds` (at most MAX_CALLS_PER_RUN times), each call timed. */
@@ -108,9 +111,13 @@ const timeCalls = <E>(call: Effect.Effect<unknown, E>, seconds: number) =>
 
 /** Texts per second of `call` (which analyses `textsPerCall` texts) over `seconds`. */
 const throughput = <E>(call: Effect.Effect<unknown, E>, textsPerCall: number, seconds: number) =>
-  Effect.map(timeCalls(call, seconds), (samples): Throughput => {
+  Effect.gen(function* () {
+    const before = performance.eventLoopUtilization();
+    const samples = yield* timeCalls(call, seconds);
+    const busyMs = performance.eventLoopUtilization(before).active;
     const spent = samples.reduce((sum, ms) => sum + ms, 0) / 1000;
-    return { texts: samples.length * textsPerCall, seconds: spent, textsPerSec: (samples.length * textsPerCall) / spent };
+    const texts = samples.length * textsPerCall;
+    return { texts, seconds: spent, textsPerSec: texts / spent, mainBusyUsPerText: (busyMs * 1000) / texts } satisfies Throughput;
   });
 
 /**
@@ -287,6 +294,7 @@ const program = Effect.gen(function* () {
     { header: "seconds", align: "right", cell: (r) => r.run.seconds.toFixed(2) },
     { header: "texts/s", align: "right", cell: (r) => Math.round(r.run.textsPerSec).toLocaleString("en-US") },
     { header: "µs/text", align: "right", cell: (r) => (1e6 / r.run.textsPerSec).toFixed(1) },
+    { header: "main thread busy µs/text", align: "right", cell: (r) => r.run.mainBusyUsPerText.toFixed(1) },
   ];
   const p95Ms = Math.max(singles.fr.p95Ms, singles.en.p95Ms);
   const lines = [
@@ -336,6 +344,8 @@ const program = Effect.gen(function* () {
     p95MsEn: round(singles.en.p95Ms, 3),
     p99MsEn: round(singles.en.p99Ms, 3),
     oneWorkerTextsPerSec: Math.round(oneWorker.textsPerSec),
+    oneWorkerMainBusyUsPerText: round(oneWorker.mainBusyUsPerText, 1),
+    poolMainBusyUsPerText: round(allWorkers.mainBusyUsPerText, 1),
     poolTextsPerSec: Math.round(allWorkers.textsPerSec),
     mainThreadTextsPerSec: Math.round(mainThread.textsPerSec),
     hubEnglishTextsPerSec: Math.round(hubCorpus.textsPerSec),
