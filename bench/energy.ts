@@ -36,9 +36,8 @@ import {
   bearer,
   consumeTarget,
   createServiceKey,
-  forEachConcurrently,
   requestJson,
-  setupAgent,
+  seedAccounts,
   UnexpectedAnswers,
   waitForAdminKey,
 } from "./lib/energy-http.js";
@@ -157,23 +156,6 @@ const READ_COLUMNS: ReadonlyArray<Column<ReadRow>> = [
 const users = Array.from({ length: USERS }, (_, i) => `u-bench-${i}`);
 
 /** Opens every account (plan pack) and seeds it with SEED_AMOUNT, through the Hub. */
-const seedAccounts = async (origin: string, key: string, all: ReadonlyArray<string>): Promise<void> => {
-  const agent = setupAgent(CONNECTIONS);
-  const expectOk = (what: string, answer: { status: number; body: string }) => {
-    if (answer.status !== 200 && answer.status !== 201) throw new Error(`${what} answered ${answer.status} ${answer.body.slice(0, 300)}`);
-  };
-  await forEachConcurrently(all, CONNECTIONS, async (user) =>
-    expectOk(`POST /energy/${user}/account`, await requestJson(agent, "POST", `${origin}/energy/${user}/account`, bearer(key), { plan: "pack" })),
-  );
-  await forEachConcurrently(all, CONNECTIONS, async (user) =>
-    expectOk(
-      `POST /energy/${user}/purchase`,
-      await requestJson(agent, "POST", `${origin}/energy/${user}/purchase`, bearer(key), { amount: SEED_AMOUNT, paymentReference: `seed-${user}` }),
-    ),
-  );
-  agent.destroy();
-};
-
 /** One consume answered 200 with the balance it left, before any load. */
 const preflight = async (origin: string, key: string): Promise<void> => {
   const answer = await requestJson(false, "POST", `${origin}/energy/${HOT_USER}/consume`, bearer(key), {
@@ -219,7 +201,7 @@ const main = async (): Promise<number> => {
   const key = await createServiceKey(hub.origin, adminKey, ["energy:write", "energy:read"]);
   log(`Hub ready after ${(readyMs / 1000).toFixed(1)} s; opening and seeding ${USERS + 1} accounts`);
   const seedStarted = performance.now();
-  await seedAccounts(hub.origin, key, [...users, HOT_USER]);
+  await seedAccounts(hub.origin, key, [...users, HOT_USER], SEED_AMOUNT, CONNECTIONS);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   log(`accounts opened and seeded in ${seedSeconds.toFixed(1)} s`);
   await preflight(hub.origin, key);

@@ -150,3 +150,24 @@ export const consumeTarget = (options: ConsumeTargetOptions): SegmentTarget => {
     requests: [request],
   };
 };
+
+/** Opens a `pack` account for each user and buys it `amount` energy, `connections` requests at a time. */
+export const seedAccounts = async (origin: string, key: string, all: ReadonlyArray<string>, amount: number, connections: number): Promise<void> => {
+  const agent = setupAgent(connections);
+  const expectOk = (what: string, answer: { status: number; body: string }) => {
+    if (answer.status !== 200 && answer.status !== 201) throw new Error(`${what} answered ${answer.status} ${answer.body.slice(0, 300)}`);
+  };
+  try {
+    await forEachConcurrently(all, connections, async (user) =>
+      expectOk(`POST /energy/${user}/account`, await requestJson(agent, "POST", `${origin}/energy/${user}/account`, bearer(key), { plan: "pack" })),
+    );
+    await forEachConcurrently(all, connections, async (user) =>
+      expectOk(
+        `POST /energy/${user}/purchase`,
+        await requestJson(agent, "POST", `${origin}/energy/${user}/purchase`, bearer(key), { amount, paymentReference: `seed-${user}` }),
+      ),
+    );
+  } finally {
+    agent.destroy();
+  }
+};
