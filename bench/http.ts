@@ -182,9 +182,11 @@ const main = async (): Promise<number> => {
   const settings: Settings = {
     warmupSeconds: positiveNumberFromEnv("BENCH_WARMUP_SECONDS", 3),
     durationSeconds: positiveNumberFromEnv("BENCH_DURATION_SECONDS", 10),
-    keepTemp: flagFromEnv("BENCH_KEEP_TMP"),
+    keepTemp: flagFromEnv("BENCH_KEEP_TMP") || flagFromEnv("BENCH_HTTP_CPU_PROF"),
   };
+  const cpuProfile = flagFromEnv("BENCH_HTTP_CPU_PROF");
   const tmp = createTempDir("luna-bench-http-", settings.keepTemp);
+  const profileDir = path.join(tmp, "profile");
   const dataDir = path.join(tmp, "data");
   const logDir = path.join(tmp, "logs");
   fs.mkdirSync(dataDir);
@@ -217,10 +219,12 @@ const main = async (): Promise<number> => {
     port: await getFreePort(),
     env: { DATA_DIR: dataDir, LOG_LEVEL: HUB_LOG_LEVEL, ...UNREACHED_LIMITS_ENV },
     unsetEnv: ["DATABASE_URL", "REDIS_URL"],
+    ...(cpuProfile ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : {}),
     logDir,
   });
   const hubResult = await benchTarget("hub", hub, HUB_READY_PATH, HUB_READY_TIMEOUT_MS, settings);
   await hub.stop();
+  if (cpuProfile) process.stderr.write(`the Hub's CPU profile (startup and warm-up included): ${profileDir}; by layer: npm run -s profile:layers -- ${profileDir}\n`);
 
   process.stdout.write(`${report(settings, referenceResult, stockResult, hubResult).join("\n")}\n`);
 

@@ -283,3 +283,20 @@ describe("a broken pool", () => {
       expect((yield* pool.stats).state).toBe("up")
     }).pipe(Effect.provide(loggerLayer({ format: "json", level: LogLevel.None }))))
 })
+
+describe("a pool not needed yet", () => {
+  it.scopedLive("starts no worker until a call needs one: that call runs on the main thread", () =>
+    Effect.gen(function*() {
+      const pool = yield* makeNarrativePool({ workers: 1 })
+      expect((yield* pool.stats).state).toBe("idle")
+      expect(yield* pool.analyzeAll(corpus.slice(0, 3))).toEqual(expected.slice(0, 3))
+      expect((yield* pool.stats)).toMatchObject({ state: "idle", pooledChunks: 0 })
+      expect(yield* pool.analyzeAll(large)).toEqual(largeExpected)
+      const started = yield* pool.stats
+      expect(["starting", "up"]).toContain(started.state)
+      expect(started.mainThread).toMatchObject({ small: 1, starting: 1 })
+      expect(yield* pool.ready).toBe(true)
+      yield* pool.analyzeAll(large)
+      expect((yield* pool.stats).pooledChunks).toBeGreaterThan(0)
+    }), { timeout: 30_000 })
+})

@@ -7,8 +7,11 @@ import { Context, type Effect } from "effect"
 import type { ServiceUnavailable } from "../../common/errors.js"
 import type { Analysis, AnalyzerInput } from "../analyzer/index.js"
 
-/** Where the pool is: no workers configured, spawning them, serving, or failed (main thread until a retry). */
-export type PoolState = "disabled" | "starting" | "up" | "down"
+/**
+ * Where the pool is: no workers configured, configured but not started (the first call that
+ * needs them starts them), spawning them, serving, or failed (main thread until a retry).
+ */
+export type PoolState = "disabled" | "idle" | "starting" | "up" | "down"
 
 /** Why a call (or a chunk of one) ran on the main thread. */
 export type MainThreadReason =
@@ -16,7 +19,7 @@ export type MainThreadReason =
   | "small"
   /** NARRATIVE_WORKERS=0. */
   | "disabled"
-  /** The workers are still spawning. */
+  /** The workers are still spawning (or this call started them). */
   | "starting"
   /** The pool failed earlier and is not retried yet. */
   | "down"
@@ -45,7 +48,10 @@ export class NarrativePool extends Context.Tag("luna/NarrativePool")<NarrativePo
    * must be ready for if the fallback is ever bounded.
    */
   readonly analyzeAll: (inputs: ReadonlyArray<AnalyzerInput>) => Effect.Effect<ReadonlyArray<Analysis>, ServiceUnavailable>
-  /** Waits for the current start, if any (bounded by the start timeout): true when workers serve calls. */
+  /**
+   * Waits for the workers (starting them if none were started yet; bounded by the start timeout):
+   * true when they serve calls.
+   */
   readonly ready: Effect.Effect<boolean>
   readonly stats: Effect.Effect<PoolStats>
 }>() {}

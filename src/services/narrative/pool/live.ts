@@ -2,8 +2,11 @@
  * `NarrativePool` over `@effect/platform` worker threads (`NodeWorker`). Inputs below a measured
  * size run on the main thread (a round trip costs more than their analysis); larger ones are cut into
  * chunks of about equal cost and sent with bounded concurrency (workers × calls per worker). The
- * workers start in the background, so the layer is ready at once and the main thread serves until
- * they are. A start that does not finish in time, a worker error or a call that times out takes the
+ * workers start on the first call that needs them, in the background; that call and the ones
+ * until they are up run on the main thread. Not at the Hub's start: each worker compiles the
+ * analyzer and Effect (under tsx, ~10 CPU-seconds on this 2-core machine, and as much again in its
+ * loader thread), and started with the Hub that took its HTTP throughput from ~3,700 to ~250 req/s
+ * for the first ~15 s (bench:http), in a Hub that may never be sent a batch. A start that does not finish in time, a worker error or a call that times out takes the
  * pool down: its workers are stopped, one warning is logged, calls run on the main thread, and a
  * new pool is started on the first call after `retryAfter`.
  */
@@ -106,6 +109,7 @@ interface Call {
 
 type State =
   | { readonly _tag: "disabled" }
+  | { readonly _tag: "idle" }
   | { readonly _tag: "starting"; readonly started: Deferred.Deferred<boolean> }
   | { readonly _tag: "up"; readonly generation: Generation }
   | { readonly _tag: "down"; readonly retryAtMs: number }
@@ -243,7 +247,22 @@ export const makeNarrativePool = (options: NarrativePoolOptions) =>
         return yield* Deferred.succeed(started, false)
       })
 
-    /** The pool to use now, or why not; the first call after `retryAfter` starts a new one. */
+    /**
+     * Starts a pool in place of `from`, the state the caller saw, unless another fiber already
+     * moved on from it; answers the start to wait for, if this call began one.
+     */
+    const startFrom = (from: State): Effect.Effect<Deferred.Deferred<boolean> | undefined> =>
+      Effect.flatMap(Deferred.make<boolean>(), (started) =>
+        Effect.flatMap(
+          Ref.modify(state, (latest): readonly [boolean, State] =>
+            latest === from ? [true, { _tag: "starting", started }] : [false, latest]),
+          (won) => (won ? Effect.as(Effect.forkIn(start(started), layerScope), started) : Effect.succeed(undefined))
+        ))
+
+    /**
+     * The pool to use now, or why not. The first call that needs workers starts them (and runs on
+     * the main thread, as the calls until they are up do); so does the first after `retryAfter`.
+     */
     const current: Effect.Effect<Generation | MainThreadReason> = Effect.flatMap(
       Ref.get(state),
       (s): Effect.Effect<Generation | MainThreadReason> => {
@@ -253,16 +272,11 @@ export const makeNarrativePool = (options: NarrativePoolOptions) =>
           case "disabled":
           case "starting":
             return Effect.succeed(s._tag)
+          case "idle":
+            return Effect.as(startFrom(s), "starting" as const)
           case "down":
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              now < s.retryAtMs
-                ? Effect.succeed("down" as const)
-                : Effect.flatMap(Deferred.make<boolean>(), (started) =>
-                  Effect.flatMap(
-                    Ref.modify(state, (latest): readonly [boolean, State] =>
-                      latest === s ? [true, { _tag: "starting", started }] : [false, latest]),
-                    (won) => Effect.as(won ? Effect.forkIn(start(started), layerScope) : Effect.void, "starting" as const)
-                  )))
+              now < s.retryAtMs ? Effect.succeed("down" as const) : Effect.as(startFrom(s), "starting" as const))
         }
       }
     )
@@ -353,6 +367,8 @@ export const makeNarrativePool = (options: NarrativePoolOptions) =>
           return Effect.succeed(true)
         case "starting":
           return Deferred.await(s.started)
+        case "idle":
+          return Effect.flatMap(startFrom(s), () => ready)
         default:
           return Effect.succeed(false)
       }
@@ -363,11 +379,7 @@ export const makeNarrativePool = (options: NarrativePoolOptions) =>
       ([s, c]) => ({ state: s._tag, workers: workerCount, mainThread: { ...c.mainThread }, pooledChunks: c.pooledChunks, outages: c.outages })
     )
 
-    if (workerCount > 0) {
-      const started = yield* Deferred.make<boolean>()
-      yield* Ref.set(state, { _tag: "starting", started })
-      yield* Effect.forkIn(start(started), layerScope)
-    }
+    if (workerCount > 0) yield* Ref.set(state, { _tag: "idle" })
 
     return NarrativePool.of({ analyzeAll, ready, stats })
   })
