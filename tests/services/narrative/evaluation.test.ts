@@ -14,8 +14,8 @@ const corpus = readCorpus(readFileSync(CORPUS_PATH, "utf8"))
 const texts = corpus.texts.map((line) => line.text)
 
 /**
- * A little below what the analyzer reaches on the corpus (0.99, 0.90, 0.995, 0.93, 0.95 for version
- * 1.0.0); the issue asks at least 0.95, 0.8 and 0.7 for language, sentiment and stage.
+ * A little below what the analyzer reaches on the corpus (0.99, 0.94, 1.0, 0.954, 0.906 for version
+ * 1.2.0); the issue asks at least 0.95, 0.8 and 0.7 for language, sentiment and stage.
  */
 const FLOORS = { language: 0.975, sentiment: 0.875, stage: 0.95, themesF1: 0.9, skillsF1: 0.9 }
 
@@ -111,5 +111,40 @@ describe("reading a corpus", () => {
     expect(report.themes).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 1, precision: 1 })
     expect(report.themes.recall).toBeCloseTo(2 / 3)
     expect(report.skills).toMatchObject({ truePositives: 1, precision: 1, recall: 1, f1: 1 })
+  })
+})
+
+/**
+ * Labelled sets written blind by other hands, who saw neither the analyzer nor the corpus above.
+ * dev, train-a and train-b were then used to tune the analyzer; holdout never was: its figures are
+ * the estimate of how the analyzer does on texts it has not seen, and its floors only guard against
+ * regressions (tune on the others: once its texts are read to fix errors, it is no longer a
+ * holdout). Floors a little below what analyzer 1.2.0 reaches (README, "Narrative analysis").
+ */
+const LABELLED_SETS: Readonly<Record<string, typeof FLOORS>> = {
+  "dev.jsonl": { language: 0.975, sentiment: 0.825, stage: 0.875, themesF1: 0.76, skillsF1: 0.85 },
+  "train-a.jsonl": { language: 0.975, sentiment: 0.775, stage: 0.775, themesF1: 0.62, skillsF1: 0.58 },
+  "train-b.jsonl": { language: 0.975, sentiment: 0.71, stage: 0.79, themesF1: 0.68, skillsF1: 0.62 },
+  "holdout.jsonl": { language: 0.95, sentiment: 0.65, stage: 0.6, themesF1: 0.55, skillsF1: 0.53 }
+}
+
+describe.each(Object.entries(LABELLED_SETS))("the labelled set %s", (file, floors) => {
+  const set = readCorpus(readFileSync(new URL(`../../fixtures/narrative/${file}`, import.meta.url), "utf8"))
+
+  it("reads without a problem, with unique ids, in both languages", () => {
+    expect(set.problems).toEqual([])
+    expect(new Set(set.texts.map((line) => line.text.id)).size).toBe(set.texts.length)
+    for (const language of ["fr", "en", "mixed"] as const) {
+      expect(set.texts.filter((line) => line.text.expected.language === language).length, language).toBeGreaterThanOrEqual(10)
+    }
+  })
+
+  it("keeps its floors", () => {
+    const report = evaluate(set.texts)
+    expect(report.language).toBeGreaterThanOrEqual(floors.language)
+    expect(report.sentiment).toBeGreaterThanOrEqual(floors.sentiment)
+    expect(report.stage).toBeGreaterThanOrEqual(floors.stage)
+    expect(report.themes.f1).toBeGreaterThanOrEqual(floors.themesF1)
+    expect(report.skills.f1).toBeGreaterThanOrEqual(floors.skillsF1)
   })
 })

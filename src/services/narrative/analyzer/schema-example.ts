@@ -11,7 +11,7 @@ export const ANALYZE_EXAMPLE_INPUT: AnalyzeInput = {
 }
 
 export const ANALYSIS_EXAMPLE: Analysis = {
-  "analyzerVersion": "1.1.0",
+  "analyzerVersion": "1.2.0",
   "kind": "journal",
   "wordCount": 28,
   "language": {
@@ -148,11 +148,11 @@ export const ANALYSIS_EXAMPLE: Analysis = {
   },
   "stage": {
     "value": "exploration",
-    "confidence": 0.432,
+    "confidence": 0.402,
     "scores": {
-      "exploration": 0.44,
-      "decision": 0.32,
-      "preparation": 0.24,
+      "exploration": 0.407,
+      "decision": 0.37,
+      "preparation": 0.222,
       "transition": 0,
       "integration": 0
     },

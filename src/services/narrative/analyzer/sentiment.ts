@@ -17,12 +17,20 @@ const NEGATION_FACTOR = -0.74
 const SQUASH = 15
 /** |score| at which a text stops being neutral: one mild word (±1, score ±0.25) is not enough. */
 export const POLARITY_THRESHOLD = 0.3
+/**
+ * Score at or below which a text is negative: lower than the positive threshold, because writers of
+ * career texts state a difficulty once and mildly ("c'est dur", "I froze") where praise comes in
+ * several words; one plain negative word (±1, score -0.25) is enough.
+ */
+export const NEGATIVE_THRESHOLD = 0.2
 /** A CV summary's praise is convention ("skilled", "strong"), not mood: its valences count half. */
 const KIND_FACTOR: { readonly [K in TextKind]: number } = { cv_summary: 0.5, cover_letter: 1, journal: 1, coach_chat: 1 }
 
 /** VADER's emphasis: each "!" adds this much to the sum's magnitude, up to MAX_EXCLAMATIONS of them. */
 const EXCLAMATION_EMPHASIS = 0.292
 const MAX_EXCLAMATIONS = 4
+/** The sum of a text whose only sentiment is its exclamation marks (score 0.36: positive). */
+const EXCLAMATION_ALONE = 1.5
 /** Below this UTF-16 code unit no character is an emoji of EMOJI_VALENCE (☀ is U+2600). */
 const FIRST_EMOJI = 0x2600
 
@@ -33,7 +41,7 @@ export interface SentimentFinding {
 }
 
 export const labelOf = (score: number): SentimentLabel =>
-  score >= POLARITY_THRESHOLD ? "positive" : score <= -POLARITY_THRESHOLD ? "negative" : "neutral"
+  score >= POLARITY_THRESHOLD ? "positive" : score <= -NEGATIVE_THRESHOLD ? "negative" : "neutral"
 
 export const readSentiment = ({ tokens, matches, scopes }: Reading, kind: TextKind): SentimentFinding => {
   let sum = 0
@@ -63,11 +71,19 @@ export const readSentiment = ({ tokens, matches, scopes }: Reading, kind: TextKi
     }
     i += width - 1
   }
-  // Exclamation marks stress whatever the text already leans to (VADER's emphasis rule).
-  if (sum !== 0) {
-    let marks = 0
-    for (let i = 0; i < text.length && marks < MAX_EXCLAMATIONS; i++) if (text.charCodeAt(i) === 33) marks++
-    sum += Math.sign(sum) * marks * EXCLAMATION_EMPHASIS
+  // Exclamation marks stress whatever the text already leans to (VADER's emphasis rule); in a
+  // text with no valence at all, they are its mood: career texts exclaim good news ("CDI signé !",
+  // "Final answer!"), while a complaint has its own words.
+  let marks = 0
+  let firstMark = -1
+  for (let i = text.indexOf("!"); i >= 0 && marks < MAX_EXCLAMATIONS; i = text.indexOf("!", i + 1)) {
+    if (marks === 0) firstMark = i
+    marks++
+  }
+  if (sum !== 0) sum += Math.sign(sum) * marks * EXCLAMATION_EMPHASIS
+  else if (marks > 0 && tokens.words > 0) {
+    sum = EXCLAMATION_ALONE
+    evidence.push({ text: "!", start: firstMark, end: firstMark + 1, weight: EXCLAMATION_ALONE, negated: false })
   }
   const score = round3(sum / Math.sqrt(sum * sum + SQUASH))
   return { label: labelOf(score), score, evidence: boundEvidence(evidence) }

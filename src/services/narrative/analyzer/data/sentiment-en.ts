@@ -11,12 +11,12 @@ const ADAPTATIONS: Readonly<Record<string, number | null>> = {
   // AFINN words that mislead in career texts
   "like": null, "likes": null, "liked": null, "no": null, "yes": null, "want": null, "wants": null, "wanted": null,
   "please": null, "pretty": null, "dear": null, "kind of": 0, "some kind": null, "free": null,
-  "top": null, "demand": null, "demands": null, "cut": null, "cuts": null, "help": 1, "support": 1, "supported": 1, "challenge": 1, "challenges": 0, "challenged": 0, "challenging": 0, "interest": 0, "interested": 1,
+  "top": null, "demand": null, "demands": null, "cut": null, "cuts": null, "help": 0, "support": 1, "supported": 1, "challenge": 1, "challenges": 0, "challenged": 0, "challenging": 0, "interest": 0, "interested": 1,
   "lost": -2, "well": 0, "care": null, "sort of": null, "sort": null,
   "engage": 0, "engaged": 0, "vision": 0, "grant": 0, "commit": 0, "committed": 1, "share": 0, "shared": 0,
   "solid": 1, "strong": 1, "clear": 1, "clearly": 0, "hard": -1, "harder": -1, "hardest": -1, "sincerely": null,
   "worth": 0, "matter": 0, "pay": 0, "pays": 0, "risk": -1, "loss": -2, "drop": -1, "dropped": -1,
-  "no fun": -2, "no doubt": 0, "legitimate": 2, "torn": -1, "torn between": -1, "hired": 1, "got hired": 3,
+  "no fun": -2, "no doubt": 0, "legitimate": 2, "torn": -1, "torn between": -0.5, "hired": 1, "got hired": 3,
   "been hired": 3,
 
   // Career and well-being words AFINN lacks or scores otherwise
@@ -93,6 +93,11 @@ const ADAPTATIONS: Readonly<Record<string, number | null>> = {
   "feel like": 0, "feels like": 0, "as well": 0, "well-being": 1, "wellbeing": 1, "hard skills": 0, "pros and cons": 0,
   "hiring manager": 0, "bad": -2, "it support": 0, "tech support": 0, "technical support": 0, "customer support": 0,
   "support worker": 0, "fire department": 0, "fire service": 0, "fire station": 0, "no matter what": 0,
+  // Added in 1.2.0 (this project's own): worry and strain told plainly
+  "cleaner": null, "good at": 1, "good for": 1,
+  "wrecked": -2, "froze": -2, "frozen": -2, "i freeze": -2, "paralysed": -2, "paralyzed": -2, "humbling": -1,
+  "painfully": -2, "eating me alive": -3, "stomach turns": -2, "no idea": -1, "too late": -1,
+  "from scratch": -1, "flip-flopping": -1, "look forward to": 2, "looking forward to": 2,
   "health insurance": 0, "kind regards": 0, "best regards": 0, "all the best": 0, "lean six sigma": 0
 }
 

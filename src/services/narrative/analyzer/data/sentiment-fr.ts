@@ -110,6 +110,13 @@ export const FRENCH_VALENCE: Readonly<Record<string, number>> = {
   "en miettes": -2, "sous le choc": -2, "choqué*": -2, "me sens légère": 2, "me sens léger": 2, "me sens plus légère": 3,
   "me sens plus léger": 3, "plus dur que prévu": -1, "comprends à peine": -1, "à la rigueur": 0, "le dos en compote": -2, "m'ennuie à mourir": -3, "ennuie à mourir": -3, "pourquoi je continue": -1,
 
+  // Added in 1.2.0 (this project's own): informal and regional wording of weariness, worry and relief
+  "ras-le-bol": -3, "tanné": -2, "tannée": -2, "c'est plate": -2, "nuit blanche": -2,
+  "paralysé*": -2, "c'est mort": -2, "me rend fou": -2, "me rend folle": -2, "ça pique": -1,
+  "je flippe": -2, "flippe": -1, "ça craint": -2, "découragé*": -2, "plus confiance": -2, "perdu confiance": -2,
+  "je m'en veux": -2, "m'en veux": -2, "en dors plus": -2, "dors plus": -2, "compte les jours": -1, "vaux plus rien": -3,
+  "sers à rien": -2, "pars de zéro": -1, "repartir de zéro": -1, "trop tard": -1, "je revis": 3, "revivre": 2,
+  "jamais été aussi bien": 3, "jamais été aussi heureux": 3, "jamais été aussi heureuse": 3,
   // Blocks: phrases whose words would otherwise be misread
   "lettre de motivation": 0, "lettres de motivation": 0, "pas mal de": 0, "à peine": 0, "bien que": 0, "bien sûr": 0,
   "eh bien": 0, "bon nombre": 0, "mal de dos": -1, "mal au dos": -1, "sens de": 0, "gestion du stress": 0,

@@ -101,7 +101,9 @@ export const STAGE_CUES: { readonly [S in Stage]: Cues } = {
       "je ne sais pas quoi choisir=3", "quoi choisir=2", "laquelle choisir=2", "lequel choisir=2", "entre les deux=2",
       "d'un côté=1.5", "de l'autre côté=1", "l'un ou l'autre=2", "ou alors=1", "je me suis décidé*=3", "je me décide=2",
       "accepter l'offre=2", "refuser l'offre=2", "à la croisée des chemins=3", "carrefour=1.5", "je tranche=2.5", "je reste=1", "je reste finalement=2.5", "ne sais pas si je veux=1.5", "sais pas si je veux=1.5",
-      "ma décision est prise=3", "j'ai dit oui=2", "j'ai dit non=2", "je me jette à l'eau=2.5", "sauter le pas=2"
+      "ma décision est prise=3", "j'ai dit oui=2", "j'ai dit non=2", "je me jette à l'eau=2.5", "sauter le pas=2",
+      // 1.2.0
+      "je penche=2", "penche fort=2.5", "j'ai comparé=2", "pour ou contre=2", "pour et contre=2", "liste pour=1.5", "je pars là-dessus=2.5", "je pars sur=2", "on verra=1", "dans les deux cas=1.5"
     ],
     en: [
       "torn between=3", "choose between=2.5", "choosing between=2.5", "decide between=2.5", "deciding between=2.5",
@@ -128,7 +130,9 @@ export const STAGE_CUES: { readonly [S in Stage]: Cues } = {
       "on the other hand=1.5", "my gut says=1.5", "gut feeling=1", "i'm going for it=2.5", "going for it=2",
       "pulling the trigger=2.5", "pull the trigger=2", "accept the offer=2", "decline the offer=2.5", "said yes=1.5",
       "said no=1.5", "take the leap=2", "jump ship=1.5", "i'm torn=2.5", "so torn=2.5", "really torn=2.5", "decision made=3", "i'm staying=2", "don't know if i want=1.5",
-      "if i want it=2"
+      "if i want it=2",
+      // 1.2.0
+      "going with=2", "final answer=3", "compared=1.5", "sat with the numbers=1.5", "a second opinion=1"
     ]
   },
   preparation: {
@@ -140,7 +144,7 @@ export const STAGE_CUES: { readonly [S in Stage]: Cues } = {
       "rencontrer des professionnels=2", "présenter à=1.5", "mettre à jour mon cv=1.5", "refaire mon cv=1.5", "portfolio=2",
       "projet perso*=1.5", "projets perso*=1.5", "monter en compétences=2", "montée en compétences=2", "se former",
       "immersion=2", "stage d'observation=2", "pmsm*=2", "je progresse=1.5", "progresse", "lacunes=1.5", "je manque de bases=2",
-      "manque de bases=2", "suivre le rythme", "module", "statistiques", "validée", "validé", "business plan=1.5",
+      "manque de bases=2", "suivre le rythme", "module", "statistiques", "validée", "validé", "validés=1.5", "validées=1.5", "entretiens informationnels=3", "entretien informationnel=3", "business plan=1.5",
       "en reconversion vers=1", "reconversion vers=1", "compétences=0.5", "préparer=1", "je prépare=1.5", "me prépare=1.5",
       "linkedin=1", "déjeuner avec=1", "café avec=1.5", "conseils=1", "mentor*=1.5", "contacté*=1.5",
       "camarades de promo=2", "anciens camarades=1.5", "poser des questions sur leur métier=2.5", "échangé avec=1.5",
@@ -182,7 +186,7 @@ export const STAGE_CUES: { readonly [S in Stage]: Cues } = {
       "market research=1.5", "referral=1.5", "first freelance=1.5", "my first client=2", "first client=1.5", "case study=1.5", "github=1", "been learning=2", "started learning=2",
       "i'm learning=2", "teaching myself=2", "self-taught=1.5", "apprenticeship=1.5", "prepping for=2",
       "preparing for=1.5", "practice problems=2", "leetcode=2", "side hustle=1", "networking event=2",
-      "informational=2", "job shadow*=2", "sba=1.5", "business loan=1.5",
+      "informational=2", "passed=1.5", "cohort=1.5", "capstone=2", "introducing me to=2", "tutorial*=1", "kaggle=1.5", "job shadow*=2", "sba=1.5", "business loan=1.5",
       "taking a course=2.5", "took a course=2", "started a course=2.5", "night school=2", "exam prep=2",
       "building my portfolio=2.5", "building a portfolio=2.5", "portfolio project=2", "practice projects=2",
       "volunteering=1", "webinar*=1.5", "workshop*=1", "online class*=2", "learning to code=2", "getting certified=2.5",
@@ -236,7 +240,7 @@ export const STAGE_CUES: { readonly [S in Stage]: Cues } = {
       "ghosted=2", "phone screen*=2", "screening call=2", "recruiter call=2", "3rd round=2", "third round=2",
       "2nd round=2", "first round=1.5", "round of interviews=2", "next steps=1.5", "lowball*=2", "countered=2",
       "counter offer=2", "counteroffer=2", "offer letter=2.5", "signed the offer=3", "offers=1.5", "applications=2",
-      "severance=1.5", "laid off=1.5", "job posting*=1", "postings=1", "seeking=2.5", "returning to the workforce=2.5",
+      "severance=0.5", "laid off=0.5", "job posting*=1", "postings=1", "seeking=2.5", "returning to the workforce=2.5",
       "back to work=1.5", "open to work=2", "actively looking=2.5", "looking for work=2", "starting monday=2",
       "start monday=2", "starting next=2", "gave notice=3", "put in my notice=3", "two weeks' notice=3",
       "my last day=2.5", "last day=1.5", "resigned=2.5", "made me an offer=3", "offered me=2.5", "got an interview=2.5",
@@ -275,7 +279,11 @@ export const STAGE_CUES: { readonly [S in Stage]: Cues } = {
       "je trouve mon rythme=2.5", "trouver mon rythme=2", "mes premiers pas=2", "mes nouvelles missions=2",
       "ma nouvelle vie pro=2.5", "depuis que j'ai changé de métier=3", "depuis ma prise de poste=3", "ma prise de poste=2.5",
       "l'équipe m'a=1.5", "mon tuteur=1.5", "ma tutrice=1.5", "je me sens à ma place=2.5", "semaines dans le poste=2.5", "mois dans le poste=2.5", "semaines en poste=2.5",
-      "mois en poste=2.5", "travaille désormais comme=2.5", "désormais=0.5", "semaine chez=2", "semaine comme=2", "mois comme=2", "troisième semaine=1.5", "quatrième semaine=1.5", "j'ai ouvert=1.5"
+      "mois en poste=2.5", "travaille désormais comme=2.5", "désormais=0.5", "semaine chez=2", "semaine comme=2", "mois comme=2", "troisième semaine=1.5", "quatrième semaine=1.5", "j'ai ouvert=1.5",
+      // 1.2.0: a new job held for a while, dated ("depuis janvier", "depuis 2023"; "depuis 15 ans" is tenure, not a change)
+      "depuis janvier=2", "depuis février=2", "depuis mars=2", "depuis avril=2", "depuis mai=2", "depuis juin=2", "depuis juillet=2", "depuis août=2", "depuis septembre=2", "depuis octobre=2", "depuis novembre=2", "depuis décembre=2",
+      "depuis #=1.5", "depuis # ans=0", "depuis # mois=0", "depuis # semaines=0", "depuis # jours=0", "depuis # heures=0", "auparavant=1", "en cdi depuis=2", "en poste depuis=2",
+      "mois que je suis=2.5", "semaines que je suis=2.5", "un an que je suis=2.5", "an que je suis=2", "mois que je travaille=2", "reconverti=1.5", "reconvertie=1.5", "aucun regret jusqu'ici=2"
     ],
     en: [
       "new role=2", "my new role=2.5", "new team=2", "new colleagues=2", "new company=2", "the new company=2.5", "new job=1.5",
@@ -300,10 +308,21 @@ export const STAGE_CUES: { readonly [S in Stage]: Cues } = {
       "new routine=2", "finding my rhythm=2.5", "finding my groove=2.5", "getting the hang of=2.5", "so far so good=1.5",
       "just started=2", "started my new=3", "since starting=2.5", "after the switch=2", "made the switch=2",
       "made the leap=1.5", "my onboarding=2.5", "new coworkers=2", "new co-workers=2", "my first day=2", "first project=1",
-      "feel at home=1.5", "fitting in=2.5", "the team here=1.5", "everyone here=1", "in my new role=3", "now working as=2.5", "weeks in the role=2.5", "months in the role=2.5", "weeks into the job=3", "third week=1.5", "week three at=2.5", "i opened=1.5"
+      "feel at home=1.5", "fitting in=2.5", "the team here=1.5", "everyone here=1", "in my new role=3", "now working as=2.5", "weeks in the role=2.5", "months in the role=2.5", "weeks into the job=3", "third week=1.5", "week three at=2.5", "i opened=1.5",
+      // 1.2.0: a new job held for a while, dated ("since March", "since 2022")
+      "since january=2", "since february=2", "since march=2", "since april=2", "since may=2", "since june=2", "since july=2", "since august=2", "since september=2", "since october=2", "since november=2", "since december=2",
+      "since #=1.5", "since # years=0", "since # days=0", "since # weeks=0", "since # months=0", "previously=1", "launched in=1.5", "fully booked=1.5", "booked out=1.5", "months as a=2.5", "months as an=2.5", "weeks as a=2.5", "year as a=2", "a year into=2",
+      "months running my=2.5", "months running a=2", "year running my=2", "never been happier=1.5",
+      "week one=2", "week two=2", "zero regrets=1.5", "moved into=1.5", "months out of=2"
     ]
   }
 }
+
+/**
+ * Scales every cue of a stage as the lexicon compiles: a choice is told in few words ("je penche
+ * pour", "torn between") while its options name trainings and jobs, which are cues of other stages.
+ */
+export const STAGE_CUE_FACTORS: { readonly [S in Stage]?: number } = { decision: 1.25 }
 
 /** Added to a stage's score by the text's kind: a cover letter is written to apply. */
 export const KIND_PRIORS: { readonly [K in TextKind]: { readonly [S in Stage]?: number } } = {

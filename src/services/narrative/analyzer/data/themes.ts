@@ -28,10 +28,12 @@ export const CURRENCY_WORDS: ReadonlySet<string> = new Set([
 /** Words after "N%" that make it a difference in pay ("20% more", "30 % de moins"). */
 export const PERCENT_WORDS: ReadonlySet<string> = new Set(["more", "less", "plus", "moins", "raise", "cut", "pay"])
 
-/** What a text's kind does to a theme's cues: a cover letter is an application, so its formulas are not a job search told. */
-export const KIND_THEME_FACTORS: { readonly [K in TextKind]?: { readonly [T in Theme]?: number } } = {
-  cover_letter: { job_search: 0 }
-}
+/**
+ * What a text's kind does to a theme's cues (a factor on their weights; none at present). A cover
+ * letter's job-search words ("poste", "candidature", "position") count as in any text: three
+ * labelled sets of four file every cover letter under job_search (dev.jsonl files none).
+ */
+export const KIND_THEME_FACTORS: { readonly [K in TextKind]?: { readonly [T in Theme]?: number } } = {}
 
 export const THEME_CUES: { readonly [T in Theme]: Cues } = {
   burnout_stress: {
@@ -84,7 +86,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "transmission=0.5", "dans le social", "le social=0.5", "l'humain=0.5", "engagé*=0.5",
       "mes journées ont un sens", "je me sens utile", "me sentir utile", "à quoi je sers", "je sers à rien",
       "pourquoi je fais", "ce que je fais de ma vie", "faire de ma vie", "ça me ronge", "éthique", "mes convictions",
-      "en accord avec", "aligné*", "alignement", "rendre service", "être utile", "changer les choses"
+      "en accord avec", "aligné*", "alignement", "rendre service", "être utile", "changer les choses",
+      // 1.2.0
+      "ce qui me plairait", "ce que j'aime vraiment", "ce qui me plaît", "un signe=0.5"
     ],
     en: [
       "meaning", "meaningful", "meaningless", "purpose", "the point of", "what's the point", "pointless", "fulfilling",
@@ -98,16 +102,18 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "what i enjoy=0.5", "helping=0.5", "helping others", "give back", "giving back", "just a paycheck",
       "only about money", "soulless", "soul-sucking", "hollow", "what i value", "valued most", "my why",
       "is that all", "is this it", "something meaningful", "bigger than me", "my calling", "a purpose", "ethics",
-      "ethical", "aligned with", "a cause", "does it matter", "i matter"
+      "ethical", "aligned with", "a cause", "does it matter", "i matter",
+      // 1.2.0
+      "what i actually want", "felt nothing", "nobody needs", "the whole point", "what i'm building"
     ]
   },
   money_security: {
     fr: [
       "salaire", "salaires", "un seul salaire", "revenu*", "gestion de la paie=0", "argent", "payer", "paie", "payé*", "rémunération", "gagner ma vie", "gagne moins",
       "gagner moins", "crédit", "prêt immobilier", "emprunt", "loyer", "factures", "fins de mois", "économies", "épargne",
-      "chômage", "pôle emploi", "france travail", "indemnités", "précarité", "précaire", "stabilité financière", "sécurité financière",
+      "chômage", "pôle emploi=0.5", "france travail=0.5", "indemnités", "précarité", "précaire", "stabilité financière", "sécurité financière",
       "cdi=0.5", "emploi stable", "sécurité de l'emploi", "moins de risques=0.5", "pas les moyens", "me permettre de perdre", "perdre mon salaire", "baisse de salaire", "financer", "financement",
-      "cpf", "budget=0.5", "dettes", "endetté*", "fauché*", "mal payé*", "sous-payé*", "stables", "stable=0.5",
+      "cpf=0.5", "budget=0.5", "dettes", "endetté*", "fauché*", "mal payé*", "sous-payé*", "stables", "stable=0.5",
       "gagnais", "je gagne=0.5", "gagner=0.5", "gagne=0.5", "gagnerai", "de moins par mois", "par mois=0.5", "coûter=0.5",
       "coût de la vie", "le coût", "coûte=0.5", "cher=0.5", "frais=0.5", "rentable=0.5", "mutuelle=0.5", "treizième mois",
       "brut=0.5", "net=0.5", "euros=0.5", "balles=0.5", "crédit immo", "assurance chômage", "allocations", "rsa", "smic",
@@ -177,7 +183,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "plus jeunes que moi", "tout le monde est plus", "me juger", "jugé*=0.5", "ridicule", "à côté de la plaque",
       "je doute de tout", "douter de tout", "confiance en soi", "estime de soi", "je me sens bête", "bête=0.5",
       "pas crédible", "crédibilité", "pas assez qualifié*", "je me dévalorise", "me dévaloriser", "complexé*",
-      "me prouver", "faire mes preuves", "le problème c'est moi", "problème vient de moi", "personne ne voudra", "personne ne va vouloir", "à # ans=0.5", "j'ai # ans=0.5", "nuls", "nulles", "et si je n'y arrive pas", "si je n'y arrive pas", "si j'échoue"
+      "me prouver", "faire mes preuves", "le problème c'est moi", "problème vient de moi", "personne ne voudra", "personne ne va vouloir", "à # ans=0.5", "j'ai # ans=0.5", "nuls", "nulles", "et si je n'y arrive pas", "si je n'y arrive pas", "si j'échoue",
+      // 1.2.0
+      "sûre de moi", "sûr de moi", "eu raison", "y arriverais jamais", "y arriverai jamais", "échoué", "échec*", "vaux plus rien", "je vaux rien", "plus confiance", "pas au niveau", "au niveau=0.5"
     ],
     en: [
       "doubt", "doubts", "doubting", "doubt myself", "self-doubt", "confidence", "lack confidence", "not confident",
@@ -192,7 +200,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "younger than me", "so behind=0.5", "not smart", "stupid", "dumb", "can i do this", "i can't do this=0.5",
       "i don't know anything", "what am i even", "not enough=0.5", "self-esteem", "self esteem", "believe in myself",
       "don't believe in myself", "out of my league", "faking it", "fake it",
-      "credibility", "prove myself", "nobody will", "no one will", "no one wants", "i'm # and=0.5", "compared to the others", "compared to everyone", "what if i can't", "what if i fail", "not cut out", "am i good enough", "feel like a fraud"
+      "credibility", "prove myself", "nobody will", "no one will", "no one wants", "i'm # and=0.5", "compared to the others", "compared to everyone", "what if i can't", "what if i fail", "not cut out", "am i good enough", "feel like a fraud",
+      // 1.2.0
+      "who i am", "people like me", "pick wrong", "choke", "failed", "sure of myself", "good at=0.5"
     ]
   },
   skills_gap: {
@@ -207,7 +217,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "perdu dans", "perdue dans", "les logiciels=0.5", "tout a changé=0.5", "dépassé*=0.5", "à la ramasse", "largué*",
       "remettre à niveau", "repasser=0.5", "nul en", "nulle en", "j'ai pas le niveau", "apprendre sur le tas",
       "pas à jour", "plus à jour", "obsolète*", "je découvre tout", "tout réapprendre", "réapprendre",
-      "je ne sais pas faire", "je sais pas faire", "pas les bases", "les bases=0.5", "pas formé*", "pas formée"
+      "je ne sais pas faire", "je sais pas faire", "pas les bases", "les bases=0.5", "pas formé*", "pas formée",
+      // 1.2.0
+      "bloque sur", "pas assez d'expérience", "connais rien à", "je connais rien", "sais rien faire d'autre", "bagage technique", "pars de zéro", "partir de zéro", "repartir de zéro"
     ],
     en: [
       "lack experience", "lack of experience", "no experience", "i'm missing", "skills gap", "skill gap",
@@ -219,7 +231,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "don't know how=0.5", "still google", "basic at best", "google how", "no idea how", "out of my depth", "in over my head", "drowning=0.5",
       "learning curve", "so much to learn", "over my head", "hard to grasp", "googled=0.5", "googling=0.5", "supposed to know", "proficiency in", "asks for=0.5", "wants a degree",
       "requires a degree", "struggling to", "can't figure out", "outdated", "i still don't", "don't get it",
-      "never learned", "never learnt", "lacking", "behind the curve", "everyone assumes i know", "basics=0.5"
+      "never learned", "never learnt", "lacking", "behind the curve", "everyone assumes i know", "basics=0.5",
+      // 1.2.0
+      "direct experience", "moved on without me", "like a beginner", "like beginner", "professional enough", "my english is"
     ]
   },
   training_learning: {
@@ -287,7 +301,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "pas retenu*", "pas été retenu*", "non retenu*", "ghosté*", "sans réponse", "aucune réponse", "relance*=0.5",
       "recherche un cdi", "recherche cdi", "recherche un emploi", "en recherche", "recherche active", "entretiens annuels=0",
       "entretien annuel=0", "entretien individuel=0", "entretiens individuels=0", "entretien rh", "job board*",
-      "welcome to the jungle", "linkedin jobs", "chercher du travail", "cherche du travail", "trouver du travail"
+      "welcome to the jungle", "linkedin jobs", "chercher du travail", "cherche du travail", "trouver du travail",
+      // 1.2.0
+      "j'ai eu la job", "j'ai eu le poste", "premier poste", "proposition de poste", "propositions=0.5"
     ],
     en: [
       "apply", "applied", "applying", "application", "applications", "interview", "interviews", "interviewing",
@@ -297,7 +313,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "looking for a job", "headhunter", "the role", "entry-level", "land a job", "available immediately", "callback", "called back", "hired", "got hired", "posting*", "the job is mine", "user interviews=0",
       "ghosted", "ghosting", "phone screen*", "screening call", "3rd round", "third round", "2nd round", "round of interviews",
       "job applications", "offers=0.5", "returning to the workforce", "looking for work", "job market", "headhunted",
-      "job listings", "listings=0.5", "recruiting process", "hiring process", "take-home", "no callbacks"
+      "job listings", "listings=0.5", "recruiting process", "hiring process", "take-home", "no callbacks",
+      // 1.2.0
+      "offered me", "job offer", "the job with", "a job at=0.5", "first job=0.5"
     ]
   },
   entrepreneurship: {
@@ -344,7 +362,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "mes soirées=0.5", "le soir tard", "tard le soir", "mails le soir", "le week-end aussi", "pas de pause",
       "voir grandir", "enfants grandir", "plus de temps pour", "du temps avec", "temps avec mes", "horaires=0.5",
       "mes horaires", "les horaires=0.5", "rentre chez moi=0.5", "chez moi à=0.5", "penser au boulot", "pense plus au boulot",
-      "pense plus au travail", "à 17h=0.5", "à 18h=0.5", "à 19h=0.5", "à 20h=0.5", "à 21h=0.5", "rentre à=0.5", "vie privée", "présentéisme"
+      "pense plus au travail", "à 17h=0.5", "à 18h=0.5", "à 19h=0.5", "à 20h=0.5", "à 21h=0.5", "rentre à=0.5", "vie privée", "présentéisme",
+      // 1.2.0
+      "les vois jamais", "vois jamais mes", "ne les vois", "jamais être là", "jamais là=0.5", "heures par semaine", "soixante heures", "après 18h", "à 22h=0.5", "à 23h=0.5", "full remote", "télétravail", "horaires=0.5", "mes soirées", "mes week-ends", "le week-end=0.5"
     ],
     en: [
       "work-life balance", "work life balance", "balance", "personal life", "family time", "time for myself", "more time",
@@ -358,7 +378,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "after-hours", "remote job", "remote=0.5", "remote-first=0.5", "4 days a week", "four days a week",
       "flexible hours", "flexibility", "flexible=0.5", "home by", "dinner with", "family dinner", "my evenings",
       "time off", "pto", "commute=0.5", "commuting=0.5", "burning the midnight oil", "hours a week", "hour weeks", "hour week", "on weekends",
-      "work weekends", "weekend=0.5", "boundaries", "switch off", "always on", "available 24/7", "nights and weekends"
+      "work weekends", "weekend=0.5", "boundaries", "switch off", "always on", "available 24/7", "nights and weekends",
+      // 1.2.0
+      "hour weeks", "hour week", "hour shift", "hours a week", "contracted hours", "working hours", "logging off", "at midnight", "be home", "never home", "christmases", "weekends off", "home by", "my evenings", "evenings=0.5", "weekends=0.5", "fully remote", "remote=0.5"
     ]
   },
   relocation: {
@@ -370,7 +392,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "installés à", "installée à", "installé à", "on a déménagé", "nouvelle ville", "une autre ville", "quitter paris",
       "quitté paris", "monter à paris", "descendre dans le sud", "en province", "partir vivre à", "vivre à=0.5",
       "vivre ailleurs", "ailleurs=0.5", "la météo=0.5", "le climat=0.5", "l'hiver=0.5", "expatriation", "immigr*",
-      "pvt", "permis de séjour"
+      "pvt", "permis de séjour",
+      // 1.2.0
+      "arrivée en", "arrivé en", "arrivée à", "arrivé à", "suivre mon mari", "suivre ma femme", "équivalence*", "déménag*", "mutation", "en ville=0.5"
     ],
     en: [
       "relocat*", "move to", "moving to", "moving back", "move back", "the move", "moving abroad", "abroad", "expat*",
@@ -379,7 +403,9 @@ export const THEME_CUES: { readonly [T in Theme]: Cues } = {
       "states away", "miles away", "got transferred", "been transferred", "we're moving", "we are moving", "i'm moving", "moving in=0.5", "got a job in=0.5", "hours away", "closer to", "move back", "moving back", "we moved", "moved to",
       "move there", "moving there", "the weather=0.5", "winter=0.5", "cost of living", "cross-country", "across the country",
       "uproot*", "new country", "back home", "hometown", "home town", "immigrat*",
-      "green card"
+      "green card",
+      // 1.2.0
+      "if we move", "would mean moving", "moving=0.5", "come here", "here in=0.5", "relocat*", "immigra*"
     ],
     any: PLACES.map((place) => `${place}=0.5`)
   }

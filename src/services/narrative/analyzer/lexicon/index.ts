@@ -9,7 +9,7 @@ import { ROLE_MARKERS } from "../data/roles.js"
 import { ENGLISH_VALENCE } from "../data/sentiment-en.js"
 import { FRENCH_VALENCE } from "../data/sentiment-fr.js"
 import { SKILLS } from "../data/skills.js"
-import { STAGE_CUES } from "../data/stages.js"
+import { STAGE_CUE_FACTORS, STAGE_CUES } from "../data/stages.js"
 import { THEME_CUES } from "../data/themes.js"
 import { EMOTIONS, type Emotion, STAGES, THEMES } from "../schema.js"
 import {
@@ -58,7 +58,14 @@ for (const emotion of EMOTIONS) {
 }
 for (const stage of STAGES) {
   eachCue(STAGE_CUES[stage], (cue, language) =>
-    add(`stages.${stage}`, cue, (p) => ({ category: STAGE, language, cue, stage, weight: p.weight, negatable: p.negatable })))
+    add(`stages.${stage}`, cue, (p) => ({
+      category: STAGE,
+      language,
+      cue,
+      stage,
+      weight: p.weight * (STAGE_CUE_FACTORS[stage] ?? 1),
+      negatable: p.negatable
+    })))
 }
 for (const theme of THEMES) {
   eachCue(THEME_CUES[theme], (cue, language) =>
