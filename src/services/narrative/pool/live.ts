@@ -6,9 +6,10 @@
  * until they are up run on the main thread. Not at the Hub's start: each worker compiles the
  * analyzer and Effect (under tsx, ~10 CPU-seconds on this 2-core machine, and as much again in its
  * loader thread), and started with the Hub that took its HTTP throughput from ~3,700 to ~250 req/s
- * for the first ~15 s (bench:http), in a Hub that may never be sent a batch. A start that does not finish in time, a worker error or a call that times out takes the
- * pool down: its workers are stopped, one warning is logged, calls run on the main thread, and a
- * new pool is started on the first call after `retryAfter`.
+ * for its first ~15 s (bench:http), in a Hub that may never be sent a batch. A start that does not
+ * finish in time, a worker error or a call that times out takes the pool down: its workers are
+ * stopped, one warning is logged, calls run on the main thread, and a new pool is started on the
+ * first call after `retryAfter`.
  */
 import { Worker, type WorkerError } from "@effect/platform"
 import { NodeWorker } from "@effect/platform-node"
@@ -247,16 +248,13 @@ export const makeNarrativePool = (options: NarrativePoolOptions) =>
         return yield* Deferred.succeed(started, false)
       })
 
-    /**
-     * Starts a pool in place of `from`, the state the caller saw, unless another fiber already
-     * moved on from it; answers the start to wait for, if this call began one.
-     */
-    const startFrom = (from: State): Effect.Effect<Deferred.Deferred<boolean> | undefined> =>
+    /** Starts a pool in place of `from`, the state the caller saw, unless another fiber already moved on from it. */
+    const startFrom = (from: State): Effect.Effect<void> =>
       Effect.flatMap(Deferred.make<boolean>(), (started) =>
         Effect.flatMap(
           Ref.modify(state, (latest): readonly [boolean, State] =>
             latest === from ? [true, { _tag: "starting", started }] : [false, latest]),
-          (won) => (won ? Effect.as(Effect.forkIn(start(started), layerScope), started) : Effect.succeed(undefined))
+          (won) => (won ? Effect.asVoid(Effect.forkIn(start(started), layerScope)) : Effect.void)
         ))
 
     /**
@@ -297,14 +295,15 @@ export const makeNarrativePool = (options: NarrativePoolOptions) =>
      * `call.parts[index]` here, so no fiber ends holding analyses (see `onPool`). A call that
      * fails takes the pool down and the chunk runs on the main thread.
      */
-    const sendChunk = (generation: Generation, call: Call, index: number, from: number, to: number): Effect.Effect<void> =>
-      Effect.scoped(
+    const sendChunk = (generation: Generation, call: Call, index: number, from: number, to: number): Effect.Effect<void> => {
+      const chunk = call.inputs.slice(from, to)
+      return Effect.scoped(
         Effect.flatMap(generation.workers.backing.get, (worker) =>
           // Timed once a worker has taken the chunk: waiting for a free one is bounded by the others' timeouts.
-          Effect.timeout(worker.executeEffect(new AnalyzeChunk({ inputs: call.inputs.slice(from, to) }, true)), callTimeout))
+          Effect.timeout(worker.executeEffect(new AnalyzeChunk({ inputs: chunk }, true)), callTimeout))
       ).pipe(
         Effect.flatMap((wire) => {
-          const analyses = readAnswer(wire, call.inputs.slice(from, to))
+          const analyses = readAnswer(wire, chunk)
           if (analyses instanceof MalformedWire) return Effect.fail(analyses)
           call.parts[index] = analyses
           return Effect.zipRight(Metric.increment(pooledChunks), Ref.update(counts, (c) => ({ ...c, pooledChunks: c.pooledChunks + 1 })))
@@ -313,6 +312,7 @@ export const makeNarrativePool = (options: NarrativePoolOptions) =>
           Effect.zipRight(takeDown(generation, failureOf(cause, callTimeoutMs)), chunkOnMainThread(call, index, from, to, "failed"))
         )
       )
+    }
 
     const chunkOnMainThread = (call: Call, index: number, from: number, to: number, reason: MainThreadReason) =>
       Effect.map(onMainThread(call.inputs.slice(from, to), reason), (analyses) => {
