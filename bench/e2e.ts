@@ -29,7 +29,7 @@ import { addCpu, cpuSnapshot, cpuSpent, type CpuSpent } from "./lib/cpu.js";
 import { adminUrlFromEnv, createEnergyDatabase } from "./lib/energy-database.js";
 import { consumeTarget, createServiceKey, seedAccounts, UnexpectedAnswers, waitForAdminKey } from "./lib/energy-http.js";
 import { rawPool } from "./lib/energy-raw.js";
-import { flagFromEnv, positiveNumberFromEnv, throwawaySecretsEnv, UNREACHED_LIMITS_ENV } from "./lib/env.js";
+import { flagFromEnv, positiveNumberFromEnv, productionHubEnv } from "./lib/env.js";
 import type { LoadSummary } from "./lib/load.js";
 import { getFreePort } from "./lib/net.js";
 import { type Column, formatTable, round } from "./lib/report.js";
@@ -115,15 +115,9 @@ const main = async (): Promise<number> => {
     entry: "src/main.ts",
     port: await getFreePort(),
     env: {
-      DATABASE_URL: database.url,
+      ...productionHubEnv(database.url, adminKey, await getFreePort()),
       REDIS_URL: settings.redisUrl,
       REDIS_KEY_PREFIX: redisPrefix,
-      HUB_BOOTSTRAP_ADMIN_KEY: adminKey,
-      ...throwawaySecretsEnv(),
-      CLUSTER_RUNNER_HOST: "127.0.0.1",
-      CLUSTER_RUNNER_PORT: String(await getFreePort()),
-      LOG_LEVEL: "warn",
-      ...UNREACHED_LIMITS_ENV,
     },
     unsetEnv: ["OTEL_EXPORTER_OTLP_ENDPOINT"],
     logDir,

@@ -43,7 +43,7 @@ import {
 } from "./lib/energy-http.js";
 import { createRawLedger, type LoopResult, mergeLoops, opsPerSecond, rawCharge, rawPool, runClosedLoop } from "./lib/energy-raw.js";
 import { measureBalanceReads, type ReadResults } from "./lib/energy-reads.js";
-import { flagFromEnv, positiveNumberFromEnv, throwawaySecretsEnv, UNREACHED_LIMITS_ENV } from "./lib/env.js";
+import { BENCH_HUB_LOG_LEVEL, flagFromEnv, positiveNumberFromEnv, productionHubEnv } from "./lib/env.js";
 import { eventsPerSecond, percentile } from "./lib/events-load.js";
 import type { LoadSummary } from "./lib/load.js";
 import { getFreePort } from "./lib/net.js";
@@ -63,7 +63,6 @@ const READ_WARMUP_MS = 1_000;
 const HUB_READY_TIMEOUT_MS = 60_000;
 const KEY_READY_TIMEOUT_MS = 30_000;
 const HUB_STOP_GRACE_MS = 15_000;
-const HUB_LOG_LEVEL = "warn";
 const RATIO_GOAL = 0.5;
 const READ_RATIO_GOAL = 10;
 
@@ -182,15 +181,7 @@ const main = async (): Promise<number> => {
     name: "hub",
     entry: "src/main.ts",
     port: await getFreePort(),
-    env: {
-      DATABASE_URL: hubDb.url,
-      HUB_BOOTSTRAP_ADMIN_KEY: adminKey,
-      ...throwawaySecretsEnv(),
-      CLUSTER_RUNNER_HOST: "127.0.0.1",
-      CLUSTER_RUNNER_PORT: String(runnerPort),
-      LOG_LEVEL: HUB_LOG_LEVEL,
-      ...UNREACHED_LIMITS_ENV,
-    },
+    env: productionHubEnv(hubDb.url, adminKey, runnerPort),
     ...(settings.cpuProfile ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : {}),
     unsetEnv: ["REDIS_URL", "OTEL_EXPORTER_OTLP_ENDPOINT"],
     logDir,
@@ -352,7 +343,7 @@ const main = async (): Promise<number> => {
     `- (a) latencies have 1 ms resolution (autocannon); ops/s is the mean of 1 s samples. (b) and (c) are timed per operation.` +
       ` ${rawCharged} raw charges in all (warm-up included).`,
     `- the Hub wrote ${hubStdoutBytes} bytes to stdout up to the end of the load, ${hubShutdownBytes} while stopping` +
-      ` (LOG_LEVEL=${HUB_LOG_LEVEL}: warnings and errors only)${hubWarnings.length > 0 ? "; its last lines:" : "."}`,
+      ` (LOG_LEVEL=${BENCH_HUB_LOG_LEVEL}: warnings and errors only)${hubWarnings.length > 0 ? "; its last lines:" : "."}`,
     ...hubWarnings.map((line) => `    ${line}`),
     ...(settings.cpuProfile ? [`- CPU profile of the Hub: ${profileDir} (windows.json: each HTTP run on the profile's clock, µs)`] : []),
     ...(unexpectedInWarmup.total > 0 ? [`- warm-ups had answers other than 200: ${unexpectedInWarmup.describe()}; first: ${unexpectedInWarmup.samples[0] ?? "?"}`] : []),

@@ -36,3 +36,21 @@ export const throwawaySecretsEnv = (): Readonly<Record<string, string>> => ({
   GDPR_ANONYMIZATION_SALT: randomBytes(24).toString("hex"),
   GDPR_MASTER_KEY: randomBytes(32).toString("hex"),
 });
+
+/** A bench Hub's log level: warnings and errors only, so no access logs are written during a load. */
+export const BENCH_HUB_LOG_LEVEL = "warn";
+
+/**
+ * The environment of a Hub process in production mode on `databaseUrl`: its bootstrap admin key,
+ * throwaway secrets, one cluster runner on `runnerPort` (loopback), warnings only, limits the load
+ * never reaches. Benches add what is theirs (Redis, a key prefix).
+ */
+export const productionHubEnv = (databaseUrl: string, adminKey: string, runnerPort: number): Readonly<Record<string, string>> => ({
+  DATABASE_URL: databaseUrl,
+  HUB_BOOTSTRAP_ADMIN_KEY: adminKey,
+  ...throwawaySecretsEnv(),
+  CLUSTER_RUNNER_HOST: "127.0.0.1",
+  CLUSTER_RUNNER_PORT: String(runnerPort),
+  LOG_LEVEL: BENCH_HUB_LOG_LEVEL,
+  ...UNREACHED_LIMITS_ENV,
+});
