@@ -95,6 +95,15 @@ export interface HubSettings {
     readonly runnerHost: string
     readonly runnerPort: number
   }
+  readonly alerts: {
+    readonly evaluationIntervalSeconds: number
+    /** A JSON file overriding the built-in rules by name (thresholds, `for`, enabled). */
+    readonly rulesFile: Option.Option<string>
+    /** Alertmanager-compatible webhook receivers; none: alerts go to the log only. */
+    readonly webhookUrls: ReadonlyArray<string>
+    readonly webhookTimeoutMs: number
+    readonly webhookRetries: number
+  }
   readonly telemetry: {
     readonly serviceName: string
     readonly otlpEndpoint: Option.Option<string>
@@ -307,6 +316,19 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
   keyRotationCheckSeconds: integer("API_KEY_ROTATION_CHECK_SECONDS", 30, 1, 3600),
   runnerHost: text("CLUSTER_RUNNER_HOST", "127.0.0.1"),
   runnerPort: integer("CLUSTER_RUNNER_PORT", 34431, 1, 65535),
+  alertEvaluationInterval: integer("ALERT_EVALUATION_INTERVAL", 15, 1, 3600),
+  alertRulesFile: setting<string>("ALERT_RULES_FILE", "the path of a JSON file of rule overrides", (raw) => ok(raw)),
+  alertWebhookUrls: orDefault(setting<ReadonlyArray<string>>(
+    "ALERT_WEBHOOK_URLS",
+    "comma-separated http(s) URLs of Alertmanager-compatible webhook receivers",
+    (raw) => {
+      const list = raw.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0)
+      const wrong = list.find((url) => !/^https?:\/\/\S+$/.test(url))
+      return wrong === undefined ? ok(list) : bad(`${JSON.stringify(wrong)} is not an http(s) URL`)
+    }
+  ), []),
+  alertWebhookTimeoutMs: secondsAsMs("ALERT_WEBHOOK_TIMEOUT", 5, 60),
+  alertWebhookRetries: integer("ALERT_WEBHOOK_RETRIES", 4, 0, 10),
   serviceName: text("OTEL_SERVICE_NAME", "luna-hub"),
   otlpEndpoint: setting<string>("OTEL_EXPORTER_OTLP_ENDPOINT", "an http(s) URL", (raw) =>
     /^https?:\/\/\S+$/.test(raw) ? ok(raw) : bad("not an http(s) URL")),
@@ -368,6 +390,13 @@ export const settingsConfig: Config.Config<HubSettings> = Config.all({
     },
     narrative: { workers: s.narrativeWorkers },
     cluster: { runnerHost: s.runnerHost, runnerPort: s.runnerPort },
+    alerts: {
+      evaluationIntervalSeconds: s.alertEvaluationInterval,
+      rulesFile: s.alertRulesFile,
+      webhookUrls: s.alertWebhookUrls,
+      webhookTimeoutMs: s.alertWebhookTimeoutMs,
+      webhookRetries: s.alertWebhookRetries
+    },
     telemetry: { serviceName: s.serviceName, otlpEndpoint: s.otlpEndpoint },
     build: { commit: s.gitCommit, time: s.buildTime }
   })),

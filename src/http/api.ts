@@ -7,7 +7,7 @@ import { CacheApi } from "./cache.js"
 import { EnergyAdminApi, EnergyApi } from "./energy.js"
 import { EventsApi } from "./events.js"
 import { KeySelfApi, KeysApi } from "./keys.js"
-import { MonitoringApi } from "./monitoring.js"
+import { MonitoringAdminApi, MonitoringApi } from "./monitoring.js"
 import { RateLimitingApi } from "./rate-limiting.js"
 import { GdprApi } from "./gdpr.js"
 import { NarrativeApi } from "./narrative.js"
@@ -15,6 +15,7 @@ import { documentErrorEnvelope } from "./openapi.js"
 
 export class LunaApi extends HttpApi.make("luna-hub")
   .add(MonitoringApi)
+  .add(MonitoringAdminApi)
   .add(EventsApi)
   .add(KeysApi)
   .add(KeySelfApi)

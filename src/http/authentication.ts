@@ -12,6 +12,7 @@ import { ServiceUnavailable } from "../services/common/errors.js"
 import { currentRequest } from "../services/logging/request-context.js"
 import { Admission } from "../services/rate-limit/admission.js"
 import { RateLimited } from "../services/rate-limit/schema.js"
+import { DASHBOARD_ASSET_PATHS } from "./dashboard/paths.js"
 import { envelope } from "./envelope.js"
 
 /** `METHOD path`, as endpoints and routes spell it. */
@@ -24,10 +25,14 @@ export const PUBLIC_ENDPOINTS: ReadonlySet<string> = new Set([
   "GET /monitoring/health/watch",
   "GET /monitoring/ready",
   "GET /monitoring/version",
-  "GET /monitoring/metrics/prometheus/v2"
+  "GET /monitoring/metrics/prometheus/v2",
+  "GET /monitoring/metrics/current",
+  "GET /monitoring/performance",
+  "GET /monitoring/alerts",
+  "GET /monitoring/dashboard"
 ])
 /** Served beside the HttpApi (not endpoints of it), also public. */
-export const PUBLIC_PATHS: ReadonlyArray<string> = ["/docs", "/openapi.json", "/metrics"]
+export const PUBLIC_PATHS: ReadonlyArray<string> = ["/docs", "/openapi.json", "/metrics", ...DASHBOARD_ASSET_PATHS]
 
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
   failure: Schema.Union(envelope(Unauthorized), envelope(Forbidden), envelope(RateLimited), envelope(ServiceUnavailable)),

@@ -11,11 +11,18 @@ import {
   VersionInfo,
   WatchHealthParams
 } from "../services/monitoring/schema.js"
+import { AlertsReport, TestAlertReport } from "../services/monitoring/alerts/schema.js"
+import { CurrentMetrics, PerformanceReport } from "../services/monitoring/figures-schema.js"
+import { SystemInfo } from "../services/monitoring/system-info-schema.js"
+import { Access, AccessAnnotation } from "../services/auth/schema.js"
+import { ServiceUnavailable } from "../services/common/errors.js"
+import { Authentication } from "./authentication.js"
 import { envelope } from "./envelope.js"
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 export const NDJSON_CONTENT_TYPE = "application/x-ndjson"
 export const PrometheusText = HttpApiSchema.Text({ contentType: PROMETHEUS_CONTENT_TYPE })
+export const HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 
 export class MonitoringApi extends HttpApiGroup.make("monitoring")
   .add(
@@ -64,7 +71,75 @@ export class MonitoringApi extends HttpApiGroup.make("monitoring")
       .annotate(OpenApi.Summary, "Prometheus metrics")
       .annotate(OpenApi.Description, "OpenTelemetry metrics in the Prometheus text format (also at /metrics).")
   )
+  .add(
+    HttpApiEndpoint.get("metricsCurrent", "/metrics/current")
+      .addSuccess(CurrentMetrics)
+      .annotate(OpenApi.Summary, "Current figures")
+      .annotate(
+        OpenApi.Description,
+        "This instance's figures now: latency percentiles, throughput and error rate over sliding 1-minute and " +
+          "5-minute windows, errors by route, dependencies, cache, rate limits, runtime and alert counts."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("performance", "/performance")
+      .addSuccess(PerformanceReport)
+      .annotate(OpenApi.Summary, "Performance over the last hour")
+      .annotate(
+        OpenApi.Description,
+        "The dashboard's data: one point every 10 seconds for the last hour (kept in memory), and the current figures."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("alerts", "/alerts")
+      .addSuccess(AlertsReport)
+      .addError(envelope(ServiceUnavailable))
+      .annotate(OpenApi.Summary, "Active and recent alerts")
+      .annotate(
+        OpenApi.Description,
+        "Pending and firing alerts, the latest resolved ones, and the rules with their thresholds. " +
+          "The rules are evaluated once per cluster; every instance answers the same."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("dashboard", "/dashboard")
+      .addSuccess(HttpApiSchema.Text({ contentType: HTML_CONTENT_TYPE }))
+      .annotate(OpenApi.Summary, "Performance dashboard")
+      .annotate(
+        OpenApi.Description,
+        "A self-contained page (its script and chart library served by the Hub) drawing /monitoring/performance " +
+          "and /monitoring/alerts live."
+      )
+  )
   .prefix("/monitoring")
   .annotate(OpenApi.Title, "Monitoring")
-  .annotate(OpenApi.Description, "Liveness, health, readiness, version and metrics.")
+  .annotate(OpenApi.Description, "Liveness, health, readiness, version, metrics, alerts and the dashboard.")
+{}
+
+/** Monitoring operations for operators (an `admin` key): they reach outside or show the configuration. */
+export class MonitoringAdminApi extends HttpApiGroup.make("monitoringAdmin")
+  .add(
+    HttpApiEndpoint.post("testAlert", "/alerts/test")
+      .addSuccess(TestAlertReport)
+      .addError(envelope(ServiceUnavailable))
+      .annotate(OpenApi.Summary, "Fire a test alert")
+      .annotate(
+        OpenApi.Description,
+        "Fires a test alert through every configured channel (log, webhook), resolves it, and reports each delivery."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("systemInfo", "/system-info")
+      .addSuccess(SystemInfo)
+      .annotate(OpenApi.Summary, "System information")
+      .annotate(
+        OpenApi.Description,
+        "Process, runtime, configuration (secrets redacted), dependency versions, cluster runners and shards."
+      )
+  )
+  .middleware(Authentication)
+  .annotate(AccessAnnotation, Access.admin)
+  .prefix("/monitoring")
+  .annotate(OpenApi.Title, "Monitoring (operators)")
+  .annotate(OpenApi.Description, "Test alerts and system information; an API key with the `admin` scope.")
 {}

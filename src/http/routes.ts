@@ -16,7 +16,8 @@ import { RateLimitingHttpLive } from "./rate-limiting-handlers.js"
 import { GdprHttpLive } from "./gdpr-handlers.js"
 import { NarrativeHttpLive } from "./narrative-handlers.js"
 import { KeySelfHttpLive, KeysHttpLive } from "./keys-handlers.js"
-import { MonitoringHttpLive } from "./monitoring-handlers.js"
+import { DashboardAssets } from "./dashboard/assets.js"
+import { MonitoringAdminHttpLive, MonitoringHttpLive } from "./monitoring-handlers.js"
 import { PROMETHEUS_CONTENT_TYPE } from "./monitoring.js"
 import { RouteLabel } from "./route-label.js"
 
@@ -24,7 +25,7 @@ export const OPENAPI_PATH = "/openapi.json"
 export const DOCS_PATH = "/docs"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(LunaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([MonitoringHttpLive, Layer.mergeAll(EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive, CacheHttpLive, RateLimitingHttpLive, GdprHttpLive, NarrativeHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
+  Layer.provide([MonitoringHttpLive, Layer.mergeAll(MonitoringAdminHttpLive, EventsHttpLive, KeysHttpLive, KeySelfHttpLive, EnergyHttpLive, EnergyAdminHttpLive, CacheHttpLive, RateLimitingHttpLive, GdprHttpLive, NarrativeHttpLive).pipe(Layer.provide(AuthenticationLive(LunaApi)))])
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: LunaApi, path: DOCS_PATH })
@@ -43,6 +44,6 @@ const MetricsAlias = HttpLayerRouter.use((router) =>
   })
 )
 
-export const HubRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, MetricsAlias, RpcRoutes).pipe(
+export const HubRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, MetricsAlias, DashboardAssets, RpcRoutes).pipe(
   Layer.provide(RouteLabel.layer)
 )

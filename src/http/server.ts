@@ -9,6 +9,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Duration, Effect, FiberRef, identity, Layer, LogLevel, Option } from "effect"
 import * as http from "node:http"
 import { HubConfig } from "../config.js"
+import { Figures } from "../services/monitoring/figures.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
 import { Admission } from "../services/rate-limit/admission.js"
 import { trustedProxies } from "./client-ip.js"
@@ -31,12 +32,14 @@ const serveRouter = Effect.gen(function* () {
   const inFlight = new InFlightRequests()
   const minimumLevel = yield* FiberRef.get(FiberRef.currentMinimumLogLevel)
   const admission = yield* Admission
+  const figures = yield* Figures
   const edge = makeEdge(
     router.asHttpEffect(),
     {
       ...settings.server,
       accessLog: LogLevel.greaterThanEqual(LogLevel.Info, minimumLevel),
       hashIdentifier: makeIdentifierHasher(settings.gdpr.anonymizationSalt),
+      recordRequest: figures.recordRequest,
       limits: settings.rateLimit.enabled
         ? { admit: admission.admit, trustedProxies: trustedProxies(settings.rateLimit.trustedProxies) }
         : undefined

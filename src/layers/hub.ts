@@ -23,7 +23,10 @@ import { RetentionLive } from "../services/gdpr/retention/live.js"
 import { NarrativeLive } from "../services/narrative/live.js"
 import { NarrativePoolLive } from "../services/narrative/pool/live.js"
 import { ApiKeysLive } from "../services/keys/live.js"
+import { AlertsLive } from "../services/monitoring/alerts/live.js"
 import { BuildInfo } from "../services/monitoring/build-info.js"
+import { FiguresLive } from "../services/monitoring/figures.js"
+import { FiberCounting } from "../services/monitoring/runtime-sampler.js"
 import { Lifecycle } from "../services/monitoring/lifecycle.js"
 import { MonitoringLive } from "../services/monitoring/live.js"
 import { PrometheusMetricsLive } from "../services/monitoring/prometheus.js"
@@ -43,7 +46,9 @@ export const ServiceLayers = Layer.mergeAll(AdmissionLive, ErasureLive, GdprExpo
   Layer.provideMerge(ConsentLive),
   Layer.provideMerge(AuthLive.pipe(Layer.provideMerge(ApiKeysLive))),
   Layer.provideMerge(Layer.mergeAll(MonitoringLive, PrometheusMetricsLive, EventStoreWithDataKeys, CacheLive, RateLimitsLive)),
-  Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer)),
+  // Alerts read the figures; the rules are evaluated by one runner of the cluster.
+  Layer.provideMerge(AlertsLive),
+  Layer.provideMerge(Layer.mergeAll(BuildInfo.layer, Lifecycle.layer, FiguresLive)),
   // The actor runtime the energy accounts run on (in memory on PGlite, runners over Postgres).
   Layer.provideMerge(ClusterLive)
 )
@@ -55,5 +60,7 @@ export const makeHub = <ROut, E, R, RE = never, RR = never>(
 ) =>
   HubHttpServer(Layer.merge(HubRoutes, extraRoutes)).pipe(
     Layer.provideMerge(ServiceLayers),
-    Layer.provideMerge(infrastructure)
+    Layer.provideMerge(infrastructure),
+    // Every fiber the Hub starts is counted (the runtime figures' `fibers`).
+    Layer.provide(FiberCounting)
   )

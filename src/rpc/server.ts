@@ -10,14 +10,14 @@ import { CacheRpcLive } from "./cache-handlers.js"
 import { EnergyRpcLive } from "./energy-handlers.js"
 import { EventsRpcLive } from "./events-handlers.js"
 import { KeySelfRpcLive, KeysRpcLive } from "./keys-handlers.js"
-import { MonitoringRpcLive } from "./monitoring-handlers.js"
+import { MonitoringAdminRpcLive, MonitoringRpcLive } from "./monitoring-handlers.js"
 import { RateLimitingRpcLive } from "./rate-limiting-handlers.js"
 import { GdprRpcLive } from "./gdpr-handlers.js"
 import { NarrativeRpcLive } from "./narrative-handlers.js"
 
 export { RPC_HTTP_PATH, RPC_WS_PATH }
 
-const handlers = Layer.mergeAll(MonitoringRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RateLimitingRpcLive, GdprRpcLive, NarrativeRpcLive, RpcAuthenticationLive, RpcAdmissionLive)
+const handlers = Layer.mergeAll(MonitoringRpcLive, MonitoringAdminRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RateLimitingRpcLive, GdprRpcLive, NarrativeRpcLive, RpcAuthenticationLive, RpcAdmissionLive)
 
 export const RpcRoutes = Layer.mergeAll(
   RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(

@@ -22,6 +22,8 @@ export interface TestHubOptions {
   readonly env?: Readonly<Record<string, string>>
   /** Put a TCP proxy between the pool and the database, reachable through `TestHub.databaseProxy`. */
   readonly databaseProxy?: boolean
+  /** Real: put a TCP proxy between the Hub and Redis (store, cache and limits), as `TestHub.redisProxy`. */
+  readonly redisProxy?: boolean
   /** Extra routes served beside the Hub's (e.g. one that dies, to test the edge). */
   readonly routes?: Layer.Layer<never, never, HttpLayerRouter.HttpRouter>
   /** The Hub's clock (default: the live one), e.g. an `adjustableClock()`. */
@@ -32,6 +34,7 @@ export interface TestHubService {
   readonly url: string
   readonly logs: ReadonlyArray<string>
   readonly databaseProxy: Option.Option<TcpProxy>
+  readonly redisProxy: Option.Option<TcpProxy>
 }
 
 export class TestHub extends Context.Tag("test/TestHub")<TestHub, TestHubService>() {}
@@ -53,14 +56,18 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
       const runner = yield* runnerPortEnv
       // Real: the Hub's settings name the suite's Redis prefix too (the cache opens its own connections from them).
       const redisPrefix = `luna_t_${runToken()}:`
-      const redisEnv = backend === "real" ? { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : {}
+      const redisProxy = backend === "real" && options.redisProxy === true
+        ? Option.some(yield* tcpProxy(redisAddress(TEST_REDIS_URL)))
+        : Option.none<TcpProxy>()
+      const redisUrl = Option.match(redisProxy, { onNone: () => TEST_REDIS_URL, onSome: (p) => `redis://127.0.0.1:${p.port}` })
+      const redisEnv = backend === "real" ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}
       const database = databaseLayer(backend, {
         env: { PORT: "0", HOST: "127.0.0.1", ...runner, ...redisEnv, ...options.env },
         layer: route === undefined ? {} : { route },
         logger
       })
       // The database layer's settings win: they carry PORT/HOST and the test's env.
-      const infrastructure = Layer.merge(redisLayer(backend, { logger, prefix: redisPrefix }), database)
+      const infrastructure = Layer.merge(redisLayer(backend, { logger, prefix: redisPrefix, url: redisUrl }), database)
       const hub = makeHub(infrastructure, options.routes ?? Layer.empty)
       const testHub = Layer.effect(
         TestHub,
@@ -69,7 +76,8 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
           logs,
           get databaseProxy() {
             return proxy
-          }
+          },
+          redisProxy
         }))
       )
       // The bootstrap admin key (TEST_ADMIN_KEY) is installed in the background once migrated:
@@ -87,6 +95,11 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
       )
     })
   )
+
+const redisAddress = (url: string) => {
+  const parsed = new URL(url)
+  return { host: parsed.hostname, port: Number(parsed.port || 6379) }
+}
 
 /** A JSON body as tests read it. */
 export type Json = Record<string, any>

@@ -34,3 +34,45 @@ export const breakerTransitions = Metric.gauge("phoenix_circuit_breaker_transiti
 })
 
 export const BREAKER_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const
+
+// The seed's gauges, computed at scrape time from the figures (figures.ts) and the alert store.
+
+/** Request latency percentiles over the last five minutes, in milliseconds. */
+export const apiRequestDurationP50 = Metric.gauge("phoenix_api_request_duration_p50", {
+  description: "Request latency p50 over the last five minutes, in milliseconds (this instance)"
+})
+export const apiRequestDurationP95 = Metric.gauge("phoenix_api_request_duration_p95", {
+  description: "Request latency p95 over the last five minutes, in milliseconds (this instance)"
+})
+export const apiRequestDurationP99 = Metric.gauge("phoenix_api_request_duration_p99", {
+  description: "Request latency p99 over the last five minutes, in milliseconds (this instance)"
+})
+export const apiThroughput = Metric.gauge("phoenix_api_throughput_rps", {
+  description: "Requests answered per second over the last minute (this instance)"
+})
+export const apiErrorRatePct = Metric.gauge("phoenix_api_error_rate_pct", {
+  description: "Share of 5xx answers over the last five minutes, in percent (this instance)"
+})
+/** The seed's totals, as gauges beside the counters (`…_total`) they are read from. */
+export const rateLimiterTotalRequests = Metric.gauge("phoenix_rate_limiter_total_requests", {
+  description: "Rate-limit checks answered since start (gauge of the seed; the counter is phoenix_rate_limiter_checks_total)"
+})
+export const rateLimiterBlocked = Metric.gauge("phoenix_rate_limiter_blocked", {
+  description: "Rate-limit checks refused since start (gauge of the seed; the counter is phoenix_rate_limiter_refusals_total)"
+})
+/** By severity. */
+export const activeAlerts = Metric.gauge("phoenix_active_alerts_total", {
+  description: "Firing alerts of the cluster, by severity"
+})
+/** By dependency (database, redis): 1 up, 0 down. */
+export const dependencyUp = Metric.gauge("phoenix_dependency_up", {
+  description: "1 when the dependency answers its probe, else 0"
+})
+/** By stat (p50, p99, max), over the last 10-second sample. */
+export const eventLoopLagMs = Metric.gauge("phoenix_runtime_event_loop_lag_ms", {
+  description: "Event-loop delay over the last 10-second sample, in milliseconds, by stat (p50, p99, max)"
+})
+export const heapUsedBytes = Metric.gauge("phoenix_runtime_heap_used_bytes", { description: "V8 heap in use, in bytes" })
+export const heapTotalBytes = Metric.gauge("phoenix_runtime_heap_total_bytes", { description: "V8 heap reserved, in bytes" })
+export const rssBytes = Metric.gauge("phoenix_runtime_rss_bytes", { description: "Resident set size of the process, in bytes" })
+export const fibersAlive = Metric.gauge("phoenix_runtime_fibers", { description: "Fibers alive in the Effect runtime" })

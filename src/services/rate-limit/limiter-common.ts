@@ -30,7 +30,7 @@ const checkProblem = (name: string, rule: LimitRule, cost: number): string | und
 }
 
 /** The counters of each (name, algorithm), made once: names come from code (the scopes), so this stays small. */
-const makeLimiterMetrics = () => {
+export const makeLimiterMetrics = () => {
   const metrics = new Map<string, ScopeMetrics>()
   return (name: string, algorithm: Algorithm): ScopeMetrics => {
     const memoKey = `${algorithm}:${name}`

@@ -17,6 +17,7 @@ import { makeLiveRedisStore } from "../redis/live.js"
 import type { RedisStoreService } from "../redis/memory.js"
 import { RedisStore } from "../redis/RedisStore.js"
 import { limiterOver } from "./live.js"
+import { countCheck, makeLimiterMetrics } from "./limiter-common.js"
 import { blockedRequests, failedOpen } from "./metrics.js"
 import type { RateLimiter } from "./RateLimiter.js"
 import { RateLimits, type ScopeCheck } from "./RateLimits.js"
@@ -69,6 +70,12 @@ export const makeRateLimits = (policy: RateLimitPolicy, limiter: RateLimiter["Ty
     const lastFailOpenLog = new Map<ScopeName, { atMs: number; suppressed: number }>()
     const now = () => clock.unsafeCurrentTimeMillis()
     const blockKey = (scope: ScopeName, identifier: string) => `${scope}\u0000${identifier}`
+    const metricsOf = makeLimiterMetrics()
+    /** A refusal from the block cache is a check refused like the store's (the counters would miss floods otherwise). */
+    const refusedFromMemory = (scope: ScopeName, retryAfterMs: number) => {
+      countCheck(metricsOf(scope, policy.scopes[scope].algorithm), false)
+      return Effect.fail(refusal(scope, retryAfterMs))
+    }
 
     const blocked = (scope: ScopeName, identifier: string, cost: number): RateLimitDecision | undefined => {
       const key = blockKey(scope, identifier)
@@ -123,7 +130,7 @@ export const makeRateLimits = (policy: RateLimitPolicy, limiter: RateLimiter["Ty
       Effect.suspend(() => {
         if (!policy.enabled) return Effect.succeed({ scope, rule: policy.scopes[scope], decision: Option.none() })
         const known = blocked(scope, identifier, cost)
-        if (known !== undefined) return Effect.fail(refusal(scope, known.retryAfterMs))
+        if (known !== undefined) return refusedFromMemory(scope, known.retryAfterMs)
         return Effect.flatMap(Effect.either(limiter.check(scope, policy.scopes[scope], identifier, cost)), (result): Effect.Effect<ScopeCheck, RateLimited | ServiceUnavailable> => {
           if (result._tag === "Left") return storeDown(scope, result.left)
           if (!result.right.allowed) remember(scope, identifier, cost, result.right)
@@ -135,7 +142,7 @@ export const makeRateLimits = (policy: RateLimitPolicy, limiter: RateLimiter["Ty
       Effect.suspend(() => {
         if (!policy.enabled) return Effect.succeed({ scope, rule: policy.scopes[scope], decision: Option.none() })
         const known = blocked(scope, identifier, 1)
-        if (known !== undefined) return Effect.fail(refusal(scope, known.retryAfterMs))
+        if (known !== undefined) return refusedFromMemory(scope, known.retryAfterMs)
         return Effect.flatMap(Effect.either(limiter.peek(scope, policy.scopes[scope], identifier)), (result): Effect.Effect<ScopeCheck, RateLimited | ServiceUnavailable> => {
           if (result._tag === "Left") return storeDown(scope, result.left)
           if (!result.right.allowed) remember(scope, identifier, 1, result.right)

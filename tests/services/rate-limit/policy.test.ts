@@ -5,9 +5,10 @@
  * reset. Over the memory store, with `TestClock`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Logger, Option, TestClock } from "effect"
+import { Effect, Logger, Metric, Option, TestClock } from "effect"
 import { loadSettings } from "../../../src/config.js"
 import { ServiceUnavailable } from "../../../src/services/common/errors.js"
+import { counterTotal } from "../../../src/services/monitoring/metric-reader.js"
 import { makeMemoryRedisStore, type RedisStoreService } from "../../../src/services/redis/memory.js"
 import { makeRateLimiter } from "../../../src/services/rate-limit/live.js"
 import { makeRateLimits, type RateLimitPolicy } from "../../../src/services/rate-limit/policy.js"
@@ -62,8 +63,13 @@ describe("RateLimits", () => {
       expect(refused).toMatchObject({ scope: "api_cv_generation" })
       expect((refused as RateLimited).retryAfterSeconds).toBeGreaterThan(0)
       const callsAfterRefusal = state.calls
-      expect(yield* Effect.flip(limits.check("API_CV_GENERATION", "u-1"))).toBeInstanceOf(RateLimited)
+      const refusalsBefore = counterTotal(Metric.unsafeSnapshot(), "phoenix_rate_limiter_refusals", { scope: "API_CV_GENERATION" })
+      const checksBefore = counterTotal(Metric.unsafeSnapshot(), "phoenix_rate_limiter_checks", { scope: "API_CV_GENERATION" })
+      for (let i = 0; i < 3; i++) expect(yield* Effect.flip(limits.check("API_CV_GENERATION", "u-1"))).toBeInstanceOf(RateLimited)
       expect(state.calls).toBe(callsAfterRefusal) // answered from memory
+      // ... and still counted, as checks and refusals (the figures and alerts would miss a flood otherwise).
+      expect(counterTotal(Metric.unsafeSnapshot(), "phoenix_rate_limiter_refusals", { scope: "API_CV_GENERATION" })).toBe(refusalsBefore + 3)
+      expect(counterTotal(Metric.unsafeSnapshot(), "phoenix_rate_limiter_checks", { scope: "API_CV_GENERATION" })).toBe(checksBefore + 3)
       expect((yield* limits.check("API_CV_GENERATION", "u-2")).decision).not.toEqual(Option.none()) // others unaffected
       // Once the window has passed, the store is asked again and the user may generate again.
       yield* TestClock.adjust("1 minute")

@@ -12,7 +12,7 @@ import { builtOnRealTime } from "../../cluster/real-time.js"
 import type { ServiceUnavailable } from "../../common/errors.js"
 import { Database } from "../../database/Database.js"
 import { awaitMigrated } from "../../database/live.js"
-import { retentionLastRunSeconds, retentionRows } from "./metrics.js"
+import { gdprJobFailed, retentionLastRunSeconds, retentionRows } from "./metrics.js"
 import { Retention, type RetentionReport } from "./Retention.js"
 import { RETENTION_RULES, type RetentionRule, type RetentionTable } from "./rules.js"
 
@@ -94,7 +94,12 @@ const RetentionJob = (clock: Clock.Clock, interval: Duration.Duration) =>
       const retention = yield* Retention
       yield* awaitMigrated
       yield* Effect.withClock(retention.runOnce, clock).pipe(
-        Effect.catchAllCause((cause) => Effect.logWarning("GDPR retention pass failed; next one in the next interval", cause)),
+        Effect.zipRight(Metric.set(gdprJobFailed, 0)),
+        Effect.catchAllCause((cause) =>
+          Metric.set(gdprJobFailed, 1).pipe(
+            Effect.zipRight(Effect.logWarning("GDPR retention pass failed; next one in the next interval", cause))
+          )
+        ),
         Effect.zipRight(Effect.sleep(interval)),
         Effect.forever
       )

@@ -12,3 +12,8 @@ export const retentionRows: (tags: { readonly table: RetentionTable }) => Metric
 export const retentionLastRunSeconds = Metric.gauge("phoenix_gdpr_retention_last_run_seconds", {
   description: "Unix time (seconds) of the last successful GDPR retention run"
 })
+
+/** 1 when the last retention pass failed, 0 once one succeeds (read by the `gdpr_job_failed` alert). */
+export const gdprJobFailed = Metric.gauge("phoenix_gdpr_job_failed", {
+  description: "1 when the last GDPR retention pass failed, else 0"
+})
