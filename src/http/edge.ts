@@ -9,7 +9,7 @@
 import { Headers, HttpServerError, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Cause, Effect, Metric, MetricLabel, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
-import { httpRequestDurationMs, httpRequests } from "../services/monitoring/metrics.js"
+import { httpErrors, httpRequestDurationMs, httpRequests } from "../services/monitoring/metrics.js"
 import { ServiceUnavailable } from "../services/common/errors.js"
 import type { Admission, LimitNotes } from "../services/rate-limit/admission.js"
 import { RateLimited } from "../services/rate-limit/schema.js"
@@ -270,7 +270,7 @@ export const makeEdge = <E, R>(
         const closing = inFlight.draining ? HttpServerResponse.setHeader(withLimits, "connection", "close") : withLimits
         return cors === undefined ? closing : HttpServerResponse.setHeaders(closing, cors)
       }),
-      Effect.tap((response) => record(request, meta, response.status, performance.now() - startedAt, options)),
+      Effect.tap((response) => record(request, meta, response, performance.now() - startedAt, options)),
       Effect.ensuring(Effect.sync(() => inFlight.leave()))
     )
   })
@@ -314,18 +314,34 @@ const metricsFor = (method: string, route: string, status: number): RouteMetrics
 
 const NO_EXTRA_TAGS: ReadonlyArray<MetricLabel.MetricLabel> = []
 
+/** Error counters per (route, status, tag): bounded, since tags are the declared errors' names. */
+const errorCounters = new Map<string, Metric.Metric.Counter<number>>()
+const countError = (route: string, response: HttpServerResponse.HttpServerResponse): void => {
+  const body = bodyJson(response) as { error?: { tag?: unknown } } | undefined
+  const tag = typeof body?.error?.tag === "string" ? body.error.tag : "none"
+  const key = `${route} ${response.status} ${tag}`
+  let counter = errorCounters.get(key)
+  if (counter === undefined) {
+    counter = httpErrors({ route, status: String(response.status), tag })
+    errorCounters.set(key, counter)
+  }
+  counter.unsafeUpdate(1, NO_EXTRA_TAGS)
+}
+
 /** Metrics always (synchronously: no extra fiber steps on the hot path), the access line if enabled. */
 const record = (
   request: HttpServerRequest.HttpServerRequest,
   meta: RequestContext,
-  status: number,
+  response: HttpServerResponse.HttpServerResponse,
   durationMs: number,
   options: EdgeOptions
 ): Effect.Effect<void> => {
   const route = meta.route ?? "unmatched"
+  const status = response.status
   const metrics = metricsFor(request.method, route, status)
   metrics.duration.unsafeUpdate(durationMs, NO_EXTRA_TAGS)
   metrics.count.unsafeUpdate(1, NO_EXTRA_TAGS)
+  if (status >= 400) countError(route, response)
   options.recordRequest?.(route, status, durationMs)
   if (!options.accessLog) return Effect.void
   return Effect.logInfo(`${request.method} ${route} ${status}`).pipe(

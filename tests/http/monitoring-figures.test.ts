@@ -143,6 +143,10 @@ for (const backend of backends) {
             expect(text, name).toMatch(new RegExp(`^${name}\\{`, "m"))
           }
           expect(text).toMatch(/^# TYPE phoenix_rate_limiter_total_requests gauge$/m)
+          // Errors by route, status and the envelope's tag.
+          expect((yield* call("/energy/actions/none")).status).toBe(404)
+          const after = (yield* call("/monitoring/metrics/prometheus/v2")).text
+          expect(after).toMatch(/^phoenix_http_errors_total\{route="unmatched",status="404",tag="[A-Za-z]+"[^}]*\} [1-9]/m)
           expect(text).toMatch(/^# TYPE phoenix_rate_limiter_checks_total counter$/m)
         }))
 

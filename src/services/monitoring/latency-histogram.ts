@@ -43,7 +43,8 @@ export const quantiles = (bins: Uint32Array, count: number, qs: ReadonlyArray<nu
   for (const q of qs) {
     const rank = Math.max(1, Math.ceil(q * count))
     while (bin < BIN_COUNT && seen + bins[bin]! < rank) seen += bins[bin++]!
-    out.push(Math.min(valueOf(Math.min(bin, BIN_COUNT - 1)), max))
+    // To the microsecond: finer digits would claim a precision the bins do not have.
+    out.push(Math.round(Math.min(valueOf(Math.min(bin, BIN_COUNT - 1)), max) * 1000) / 1000)
   }
   return out
 }

@@ -20,6 +20,9 @@ export const httpRequestDurationMs = histogramFamily(
 /** By method, route and status. */
 export const httpRequests = counterFamily("phoenix_http_requests", "HTTP requests answered, by method, route and status")
 
+/** By route, status and the error envelope's tag (e.g. InsufficientEnergy, RateLimited). */
+export const httpErrors = counterFamily("phoenix_http_errors", "HTTP error answers (4xx and 5xx), by route, status and error tag")
+
 export const dbPoolConnections = Metric.gauge("phoenix_db_pool_connections", {
   description: "Database pool connections by state (total, idle, waiting, max)"
 })
