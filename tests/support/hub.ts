@@ -26,6 +26,8 @@ export interface TestHubOptions {
   readonly redisProxy?: boolean
   /** Extra routes served beside the Hub's (e.g. one that dies, to test the edge). */
   readonly routes?: Layer.Layer<never, never, HttpLayerRouter.HttpRouter>
+  /** Real: use this database (kept) instead of a fresh one, e.g. for two Hubs of one cluster. */
+  readonly databaseUrl?: string
   /** The Hub's clock (default: the live one), e.g. an `adjustableClock()`. */
   readonly clock?: Clock.Clock
 }
@@ -64,7 +66,8 @@ export const testHubLayer = (backend: BackendName, options: TestHubOptions = {})
       const database = databaseLayer(backend, {
         env: { PORT: "0", HOST: "127.0.0.1", ...runner, ...redisEnv, ...options.env },
         layer: route === undefined ? {} : { route },
-        logger
+        logger,
+        ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl })
       })
       // The database layer's settings win: they carry PORT/HOST and the test's env.
       const infrastructure = Layer.merge(redisLayer(backend, { logger, prefix: redisPrefix, url: redisUrl }), database)
