@@ -141,6 +141,9 @@ const answerFailure = (cause: Cause.Cause<unknown>, request: HttpServerRequest.H
   )
 }
 
+const isMultipart = (contentType: string | undefined): boolean =>
+  contentType !== undefined && contentType.length >= 10 && contentType.slice(0, 10).toLowerCase() === "multipart/"
+
 const pathOf = (url: string): string => {
   const q = url.indexOf("?")
   return q === -1 ? url : url.slice(0, q)
@@ -255,6 +258,9 @@ export const makeEdge = <E, R>(
         : contentLength > options.maxBodyBytes
           ? // Answered without reading the body, so the connection cannot be reused.
             Effect.succeed(HttpServerResponse.setHeader(json(413, payloadTooLarge(options.maxBodyBytes)), "connection", "close"))
+          : isMultipart(request.headers["content-type"])
+          ? // Every body the Hub reads is JSON; the platform's multipart parser dies on a bad boundary (a 500).
+            Effect.succeed(json(400, invalidRequest([{ field: "body", message: "must be JSON; multipart bodies are not accepted" }])))
           : limited(app, request, meta, limits).pipe(
               Effect.locally(currentRequest, meta),
               Effect.map((response) => (response.status >= 400 ? rewriteErrorResponse(response) : response)),

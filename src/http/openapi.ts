@@ -2,8 +2,8 @@
  * Completes the generated OpenAPI document with the errors the HTTP edge writes itself, so the
  * document shows every body a client can receive: HttpApi's own decode error is replaced by the
  * envelope the edge actually sends, 413 is declared where a body is read, 429 (GLOBAL_DDOS)
- * everywhere but on the probes, and 500 everywhere; the 404 of unknown routes is listed among the
- * components.
+ * everywhere but on the probes, 500 everywhere, and the 404 of unknown routes (listed among the
+ * components) on every path with parameters, where a request for the operation can get it.
  */
 import { EDGE_ERRORS, EDGE_SCHEMA_DEFINITIONS } from "./edge-errors.js"
 
@@ -27,6 +27,27 @@ const replaceRefs = (node: unknown, from: string, to: string): unknown => {
 /** The liveness and readiness probes, which no limit ever refuses (see the edge). */
 const isProbe = (path: string): boolean => path.startsWith("/monitoring/health") || path === "/monitoring/ready"
 
+/**
+ * The router takes a path parameter only up to its length limit (`maxParamLength`, 256, in
+ * server.ts) and with valid percent-encoding: past that the request matches no route, and the edge
+ * answers its 404 NotFound before any schema sees the parameter. So every operation with path
+ * parameters declares it, beside its own 404 if it has one.
+ */
+const ROUTE_MISS = "NotFound: a path parameter longer than 256 characters or with broken percent-encoding leaves the URL without a route"
+
+const withRouteMiss = (declared: Json | undefined): Json => {
+  const content = declared?.content as Record<string, Json> | undefined
+  const json = content?.["application/json"]
+  const schema = json?.schema as Json | undefined
+  if (declared === undefined || schema === undefined) return response(ROUTE_MISS, EDGE_ERRORS.NotFound.schemaName)
+  const alternatives = Object.keys(schema).length === 1 && Array.isArray(schema.anyOf) ? (schema.anyOf as Array<unknown>) : [schema]
+  return {
+    ...declared,
+    description: `${String(declared.description ?? "").replace(/\.$/, "")}; or ${ROUTE_MISS}`,
+    content: { ...content, "application/json": { ...json, schema: { anyOf: [...alternatives, ref(EDGE_ERRORS.NotFound.schemaName)] } } }
+  }
+}
+
 export const documentErrorEnvelope = (spec: Json): Json => {
   const withEnvelope = replaceRefs(
     spec,
@@ -48,6 +69,7 @@ export const documentErrorEnvelope = (spec: Json): Json => {
       }
       if (!isProbe(path)) responses["429"] ??= response(EDGE_ERRORS.RateLimited.description, EDGE_ERRORS.RateLimited.schemaName)
       responses["500"] ??= response(EDGE_ERRORS.InternalError.description, EDGE_ERRORS.InternalError.schemaName)
+      if (path.includes("{")) responses["404"] = withRouteMiss(responses["404"] as Json | undefined)
       operation.responses = responses
     }
   }
