@@ -1,8 +1,9 @@
 /**
- * Reads the settings, picks the layer set for the mode and launches the runtime.
+ * Reads the settings, picks the layer set for the mode and launches the runtime. Tracing (on with
+ * OTEL_EXPORTER_OTLP_ENDPOINT, else switched off) comes with the layer set: see services/telemetry.
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Cause, Effect, Layer, Option } from "effect"
+import { Cause, Effect, Layer } from "effect"
 import { HubConfig } from "./config.js"
 import { ListeningAddress, startupLine } from "./http/server.js"
 import { EmbeddedHub } from "./layers/embedded.js"
@@ -25,9 +26,6 @@ const program = Effect.gen(function* () {
       Effect.annotateLogs({ logger: "lifecycle" })
     )
   ),
-  // Spans go nowhere without an OTLP endpoint; with the tracer off, every span (one per SQL
-  // statement, per RPC) is a no-op instead of an allocation.
-  Effect.withTracerEnabled(Option.isSome(hubSettings.telemetry.otlpEndpoint)),
   Effect.provide(loggerLayer(hubSettings.log))
 )
 

@@ -2,7 +2,9 @@
  * The RPC door on the shared router: `/rpc` (HTTP POST, ndjson) and `/rpc/ws` (WebSocket, JSON).
  */
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
+import { HubConfig } from "../config.js"
+import { tracingEnabled } from "../services/telemetry/tracing.js"
 import { HubRpcs } from "./group.js"
 import { RPC_HTTP_PATH, RPC_WS_PATH } from "./paths.js"
 import { RpcAdmissionLive, RpcAuthenticationLive } from "./authentication.js"
@@ -19,11 +21,17 @@ export { RPC_HTTP_PATH, RPC_WS_PATH }
 
 const handlers = Layer.mergeAll(MonitoringRpcLive, MonitoringAdminRpcLive, EventsRpcLive, KeysRpcLive, KeySelfRpcLive, EnergyRpcLive, CacheRpcLive, RateLimitingRpcLive, GdprRpcLive, NarrativeRpcLive, RpcAuthenticationLive, RpcAdmissionLive)
 
-export const RpcRoutes = Layer.mergeAll(
-  RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing: true }).pipe(
-    Layer.provide(RpcSerialization.layerNdjson)
-  ),
-  RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_WS_PATH, protocol: "websocket", disableTracing: true }).pipe(
-    Layer.provide(RpcSerialization.layerJson)
-  )
+// A span per call (`RpcServer.<Group>.<Call>`) only with tracing on: even a no-op span costs a few µs.
+export const RpcRoutes = Layer.unwrapEffect(
+  Effect.map(HubConfig, (settings) => {
+    const disableTracing = !tracingEnabled(settings)
+    return Layer.mergeAll(
+      RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_HTTP_PATH, protocol: "http", disableTracing }).pipe(
+        Layer.provide(RpcSerialization.layerNdjson)
+      ),
+      RpcServer.layerHttpRouter({ group: HubRpcs, path: RPC_WS_PATH, protocol: "websocket", disableTracing }).pipe(
+        Layer.provide(RpcSerialization.layerJson)
+      )
+    )
+  })
 ).pipe(Layer.provide(handlers))

@@ -2,10 +2,12 @@
  * Structured logs: one JSON object per line (`timestamp`, `level`, `logger`, `message`, then the
  * annotations), as in the seed, or a readable line with LOG_FORMAT=pretty. Every line passes
  * through the redactor, so a secret in an annotation, a message or a cause never reaches the sink,
- * and its free text (message, cause) through the anonymiser (personal-data.ts).
+ * and its free text (message, cause) through the anonymiser (personal-data.ts). A line written
+ * inside a span carries `trace_id` and `span_id`, to find it from its trace and back.
  */
 import { Cause, FiberRefs, HashMap, Inspectable, Layer, List, Logger, type LogLevel } from "effect"
 import type { LogFormat } from "../../config.js"
+import { currentTraceIds } from "../telemetry/trace-ids.js"
 import { anonymiseLogText } from "./personal-data.js"
 import { isSensitiveKey, REDACTED, redactValue, scrub } from "./redact.js"
 import { currentRequest } from "./request-context.js"
@@ -53,6 +55,11 @@ const toRecord = (options: Logger.Logger.Options<unknown>): LogRecord => {
   }
   const request = FiberRefs.getOrDefault(options.context, currentRequest)
   if (request !== undefined) fields.request_id = request.requestId
+  const trace = currentTraceIds(options.context)
+  if (trace !== undefined) {
+    fields.trace_id = trace.traceId
+    fields.span_id = trace.spanId
+  }
   for (const span of List.toArray(options.spans)) {
     fields[`${span.label}_ms`] = options.date.getTime() - span.startTime
   }
@@ -82,7 +89,11 @@ export const prettyLogger = (sink: LogSink): Logger.Logger<unknown, void> =>
     sink([head, ...fields].join(" ") + (r.error !== undefined ? `\n${r.error}` : ""))
   })
 
-/** Replaces Effect's default logger and sets the minimum level, for the whole runtime. */
+/**
+ * Replaces Effect's default logger and sets the minimum level, for the whole runtime. Also removes
+ * Effect's tracer logger, which copies every line written inside a span into the span as an event,
+ * unredacted: with tracing on, lines reach the trace through `trace_id`, not as copies.
+ */
 export const loggerLayer = (options: {
   readonly format: LogFormat
   readonly level: LogLevel.LogLevel
@@ -90,5 +101,5 @@ export const loggerLayer = (options: {
 }): Layer.Layer<never> => {
   const sink = options.sink ?? stdoutSink
   const logger = options.format === "pretty" ? prettyLogger(sink) : jsonLogger(sink)
-  return Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(options.level))
+  return Layer.mergeAll(Logger.replace(Logger.defaultLogger, logger), Logger.remove(Logger.tracerLogger), Logger.minimumLogLevel(options.level))
 }

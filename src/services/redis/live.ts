@@ -22,6 +22,7 @@
  *   confirmation awaited) when a channel's first local subscriber arrives, UNSUBSCRIBE when its last
  *   one leaves. ioredis resubscribes after a reconnect; messages published while disconnected are lost
  *   (Redis pub/sub is at most once).
+ * - Tracing: a span per command when the tracer is on (traced.ts); none at all when it is off.
  */
 import { createHash } from "node:crypto"
 import { Redis, type RedisOptions } from "ioredis"
@@ -34,6 +35,7 @@ import { escapeGlob } from "./glob.js"
 import type { RedisStoreService } from "./memory.js"
 import { RedisStore } from "./RedisStore.js"
 import { scriptCallProblem, type RedisScript, type ScriptReply } from "./script.js"
+import { tracedWhenEnabled } from "./traced.js"
 import {
   DEPENDENCY,
   QUIT_TIMEOUT,
@@ -415,7 +417,7 @@ export const makeLiveRedisStore = (
       ),
       breaker: breaker.snapshot
     }
-    return service
+    return yield* tracedWhenEnabled(service, settings)
   })
 
 /** The ioredis store; needs `settings.redis.url`. */
