@@ -1,17 +1,19 @@
 /**
- * `npm run eval:narrative -- <file.jsonl> [--misses]`: scores the narrative analyzer against a
+ * `npm run eval:narrative -- <file.jsonl> [--misses] [--rules-only]`: scores the narrative analyzer against a
  * labelled corpus, one JSON object a line:
  * `{"id","text","kind","expected":{"language","sentiment","stage","themes":[...],"skills":[...]}}`.
  *
  * stdout: per-field accuracy (language, sentiment, stage), precision / recall / F1 for themes and
  * skills, the stage confusion matrix, and last the line
  * `{"eval":"narrative","n":…,"language":…,"sentiment":…,"stage":…,"themesF1":…,"skillsF1":…}`.
- * With `--misses`, every wrong field on stderr. Exit 0: scored; 1: the file has bad lines (each
+ * With `--misses`, every wrong field on stderr; with `--rules-only`, the analyzer without its learned
+ * layer (data/narrative-model.json), to compare. Exit 0: scored; 1: the file has bad lines (each
  * named on stderr) or no text; 2: no file given, or it cannot be read.
  */
 import { FileSystem } from "@effect/platform"
 import { NodeFileSystem, NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Either, Exit } from "effect"
+import { analyzeWith } from "../services/narrative/analyzer/analyze.js"
 import { readCorpus } from "../services/narrative/analyzer/evaluation/read.js"
 import { formatMisses, formatReport, summaryLine } from "../services/narrative/analyzer/evaluation/report.js"
 import { evaluate } from "../services/narrative/analyzer/evaluation/score.js"
@@ -31,10 +33,11 @@ const stderr = (line: string) => say(process.stderr, `[${COMMAND}] ${line}`)
 
 const args = process.argv.slice(2)
 const showMisses = args.includes("--misses")
-const files = args.filter((arg) => arg !== "--misses")
+const rulesOnly = args.includes("--rules-only")
+const files = args.filter((arg) => arg !== "--misses" && arg !== "--rules-only")
 const file = files[0]
 if (files.length !== 1 || file === undefined || file === "") {
-  process.stderr.write(`usage: npm run ${COMMAND} -- <file.jsonl> [--misses]\n`)
+  process.stderr.write(`usage: npm run ${COMMAND} -- <file.jsonl> [--misses] [--rules-only]\n`)
   process.exit(UNREADABLE)
 }
 
@@ -56,9 +59,9 @@ const program = Effect.gen(function*() {
     yield* stderr(`${file}: no labelled text in the file`)
     return BAD_FILE
   }
-  const report = evaluate(corpus.texts)
+  const report = rulesOnly ? evaluate(corpus.texts, (input) => analyzeWith(input, undefined)) : evaluate(corpus.texts)
   if (showMisses) for (const miss of formatMisses(report)) yield* stderr(miss)
-  for (const line of formatReport(report, file)) yield* stdout(line)
+  for (const line of formatReport(report, rulesOnly ? `${file} (rules only)` : file)) yield* stdout(line)
   yield* stdout(summaryLine(report))
   return OK
 }).pipe(

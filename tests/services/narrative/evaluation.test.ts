@@ -14,10 +14,12 @@ const corpus = readCorpus(readFileSync(CORPUS_PATH, "utf8"))
 const texts = corpus.texts.map((line) => line.text)
 
 /**
- * A little below what the analyzer reaches on the corpus (0.99, 0.94, 1.0, 0.954, 0.906 for version
- * 1.2.0); the issue asks at least 0.95, 0.8 and 0.7 for language, sentiment and stage.
+ * A little below what the analyzer reaches on the corpus (0.99, 0.99, 1.0, 0.954, 0.906 for version
+ * 1.3.0; sentiment was 0.94 with the rules alone, 1.2.0); the issue asks at least 0.95, 0.8 and 0.7
+ * for language, sentiment and stage. The learned layer was fitted on this corpus, so its sentiment
+ * and stage figures here only guard against a broken model file.
  */
-const FLOORS = { language: 0.975, sentiment: 0.875, stage: 0.95, themesF1: 0.9, skillsF1: 0.9 }
+const FLOORS = { language: 0.975, sentiment: 0.95, stage: 0.95, themesF1: 0.9, skillsF1: 0.9 }
 
 describe("the labelled corpus", () => {
   it("reads without a problem", () => {
@@ -116,16 +118,18 @@ describe("reading a corpus", () => {
 
 /**
  * Labelled sets written blind by other hands, who saw neither the analyzer nor the corpus above.
- * dev, train-a and train-b were then used to tune the analyzer; holdout never was: its figures are
- * the estimate of how the analyzer does on texts it has not seen, and its floors only guard against
- * regressions (tune on the others: once its texts are read to fix errors, it is no longer a
- * holdout). Floors a little below what analyzer 1.2.0 reaches (README, "Narrative analysis").
+ * dev, train-a and train-b were then used to tune the analyzer and to fit its learned layer; holdout
+ * never was: its figures are the estimate of how the analyzer does on texts it has not seen, and its
+ * floors only guard against regressions (tune on the others: once its texts are read to fix errors,
+ * it is no longer a holdout). Floors a little below what analyzer 1.3.0 reaches (README, "Narrative
+ * analysis"); on dev, train-a and train-b its sentiment and stage (0.99 and 0.99, 0.953 and 0.98,
+ * 0.993 and 0.993) are those of texts the model was fitted on, not an estimate of anything.
  */
 const LABELLED_SETS: Readonly<Record<string, typeof FLOORS>> = {
-  "dev.jsonl": { language: 0.975, sentiment: 0.825, stage: 0.875, themesF1: 0.76, skillsF1: 0.85 },
-  "train-a.jsonl": { language: 0.975, sentiment: 0.775, stage: 0.775, themesF1: 0.62, skillsF1: 0.58 },
-  "train-b.jsonl": { language: 0.975, sentiment: 0.71, stage: 0.79, themesF1: 0.68, skillsF1: 0.62 },
-  "holdout.jsonl": { language: 0.95, sentiment: 0.65, stage: 0.6, themesF1: 0.55, skillsF1: 0.53 }
+  "dev.jsonl": { language: 0.975, sentiment: 0.95, stage: 0.95, themesF1: 0.76, skillsF1: 0.85 },
+  "train-a.jsonl": { language: 0.975, sentiment: 0.925, stage: 0.95, themesF1: 0.62, skillsF1: 0.58 },
+  "train-b.jsonl": { language: 0.975, sentiment: 0.95, stage: 0.95, themesF1: 0.68, skillsF1: 0.62 },
+  "holdout.jsonl": { language: 0.95, sentiment: 0.74, stage: 0.625, themesF1: 0.55, skillsF1: 0.53 }
 }
 
 describe.each(Object.entries(LABELLED_SETS))("the labelled set %s", (file, floors) => {

@@ -1,34 +1,22 @@
 /**
  * `analyze`: one text in, its Analysis out. Pure and deterministic (no clock, no randomness, no
- * I/O; lexicons are compiled once at module load), safe to run in a worker and to cache by
- * (ANALYZER_VERSION, kind, languageHint, text).
+ * I/O; lexicons and the learned layer's weights are compiled once at module load), safe to run in
+ * a worker and to cache by (ANALYZER_VERSION, kind, languageHint, text).
  */
-import { readEmotions } from "./emotions.js"
 import { evidenceOf, round3 } from "./evidence.js"
 import { readKeyPhrases } from "./key-phrases.js"
-import { clauseLanguages, detectLanguage, type LanguageFinding } from "./language.js"
-import { LEXICON } from "./lexicon/index.js"
-import { BOTH_MODE, ENGLISH_MODE, FRENCH_MODE, type LexiconMode, matchAll } from "./lexicon/trie.js"
+import type { LanguageFinding } from "./language.js"
+import { decide } from "./learned/decide.js"
+import { type CompiledModel, NARRATIVE_MODEL } from "./learned/model.js"
 import { MAX_EVIDENCE_PER_CONCLUSION } from "./limits.js"
-import type { Reading } from "./reading.js"
+import { type AnalyzerInput, readText } from "./read-text.js"
 import { readRoles } from "./roles.js"
-import type { Analysis, LanguageHint, TextKind } from "./schema.js"
-import { computeScopes } from "./scopes.js"
-import { readSentiment } from "./sentiment.js"
+import type { Analysis } from "./schema.js"
 import { readSkills } from "./skills.js"
-import { readStage } from "./stage.js"
-import { readThemes } from "./themes.js"
-import { tokenise, type Tokens } from "./tokenise.js"
+import type { Tokens } from "./tokenise.js"
 import { ANALYZER_VERSION } from "./version.js"
 
-export interface AnalyzerInput {
-  readonly text: string
-  readonly kind: TextKind
-  readonly languageHint?: LanguageHint | undefined
-}
-
-const modeOf = (language: LanguageFinding["value"]): LexiconMode =>
-  language === "fr" ? FRENCH_MODE : language === "en" ? ENGLISH_MODE : BOTH_MODE
+export type { AnalyzerInput } from "./read-text.js"
 
 /** The first markers in text order; for a mixed text, half from each language so both show. */
 const languageResult = (tokens: Tokens, finding: LanguageFinding): Analysis["language"] => {
@@ -46,23 +34,23 @@ const languageResult = (tokens: Tokens, finding: LanguageFinding): Analysis["lan
   }
 }
 
-export const analyze = (input: AnalyzerInput): Analysis => {
-  const tokens = tokenise(input.text)
-  const language: LanguageFinding = tokens.words === 0
-    ? { value: "unknown", confidence: 0, markers: [] }
-    : detectLanguage(tokens, input.languageHint)
-  const matches = matchAll(LEXICON, tokens, modeOf(language.value), language.value === "mixed" ? clauseLanguages(tokens) : undefined)
-  const reading: Reading = { tokens, matches, scopes: computeScopes(tokens, matches) }
-  const themes = readThemes(reading, input.kind)
+/**
+ * The analysis with a given learned layer (`undefined`: the rule layer alone). Sentiment and stage
+ * are the model's when it has them (learned/decide.ts); every other field is the rules'.
+ */
+export const analyzeWith = (input: AnalyzerInput, model: CompiledModel | undefined): Analysis => {
+  const text = readText(input)
+  const { emotions, kind, reading, themes, tokens } = text
+  const { sentiment, stage } = decide(text, model)
   const { blockers, motivations } = readRoles(reading, themes)
   return {
     analyzerVersion: ANALYZER_VERSION,
-    kind: input.kind,
+    kind,
     wordCount: tokens.words,
-    language: languageResult(tokens, language),
-    sentiment: readSentiment(reading, input.kind),
-    emotions: readEmotions(reading),
-    stage: readStage(reading, input.kind),
+    language: languageResult(tokens, text.languageFinding),
+    sentiment,
+    emotions,
+    stage,
     themes: themes.map(({ evidence, score, theme }) => ({ theme, score, evidence })),
     skills: readSkills(reading),
     motivations,
@@ -70,3 +58,5 @@ export const analyze = (input: AnalyzerInput): Analysis => {
     keyPhrases: readKeyPhrases(reading)
   }
 }
+
+export const analyze = (input: AnalyzerInput): Analysis => analyzeWith(input, NARRATIVE_MODEL)

@@ -11,7 +11,7 @@ export const ANALYZE_EXAMPLE_INPUT: AnalyzeInput = {
 }
 
 export const ANALYSIS_EXAMPLE: Analysis = {
-  "analyzerVersion": "1.2.0",
+  "analyzerVersion": "1.3.0",
   "kind": "journal",
   "wordCount": 28,
   "language": {

@@ -38,6 +38,12 @@ export interface SentimentFinding {
   readonly label: SentimentLabel
   readonly score: number
   readonly evidence: ReadonlyArray<Evidence>
+  /** What the learned layer reads besides the score: the sums of the positive and negative contributions, before emphasis. */
+  readonly positive: number
+  readonly negative: number
+  /** Valences read in a negation's scope, and "!" counted (up to MAX_EXCLAMATIONS). */
+  readonly negations: number
+  readonly exclamations: number
 }
 
 export const labelOf = (score: number): SentimentLabel =>
@@ -45,6 +51,9 @@ export const labelOf = (score: number): SentimentLabel =>
 
 export const readSentiment = ({ tokens, matches, scopes }: Reading, kind: TextKind): SentimentFinding => {
   let sum = 0
+  let positive = 0
+  let negative = 0
+  let negations = 0
   const evidence: Array<Evidence> = []
   for (const m of matches[SENTIMENT]) {
     let value = 0
@@ -55,6 +64,9 @@ export const readSentiment = ({ tokens, matches, scopes }: Reading, kind: TextKi
     const contribution = value * KIND_FACTOR[kind] * scopes.intensity[m.start]! * scopes.contrast[m.start]! *
       (negated ? NEGATION_FACTOR : 1)
     sum += contribution
+    if (contribution > 0) positive += contribution
+    else negative += contribution
+    if (negated) negations++
     evidence.push(evidenceOf(tokens, m.start, m.end, contribution, negated))
   }
   // Emoji are not words: read from the text itself, by code point.
@@ -67,6 +79,8 @@ export const readSentiment = ({ tokens, matches, scopes }: Reading, kind: TextKi
     if (value !== undefined) {
       const contribution = value * KIND_FACTOR[kind]
       sum += contribution
+      if (contribution > 0) positive += contribution
+      else negative += contribution
       evidence.push({ text: text.slice(i, i + width), start: i, end: i + width, weight: round3(contribution), negated: false })
     }
     i += width - 1
@@ -86,5 +100,5 @@ export const readSentiment = ({ tokens, matches, scopes }: Reading, kind: TextKi
     evidence.push({ text: "!", start: firstMark, end: firstMark + 1, weight: EXCLAMATION_ALONE, negated: false })
   }
   const score = round3(sum / Math.sqrt(sum * sum + SQUASH))
-  return { label: labelOf(score), score, evidence: boundEvidence(evidence) }
+  return { label: labelOf(score), score, evidence: boundEvidence(evidence), positive, negative, negations, exclamations: marks }
 }

@@ -11,14 +11,17 @@ import { isNegated } from "./scopes.js"
 import { type Evidence, type Stage, type StageScores, STAGES, type TextKind } from "./schema.js"
 
 /** Confidence given to the kind's default stage when a text has no stage cue. */
-const NO_CUE_CONFIDENCE = 0.15
-const CERTAINTY_SCALE = 1.5
+export const NO_CUE_CONFIDENCE = 0.15
+export const CERTAINTY_SCALE = 1.5
 
 export interface StageFinding {
   readonly value: Stage
   readonly confidence: number
   readonly scores: StageScores
   readonly evidence: ReadonlyArray<Evidence>
+  /** What the learned layer reads: each stage's cue weights before the kind's prior, and every stage's cues (unbounded). */
+  readonly cues: Readonly<Record<Stage, number>>
+  readonly cueEvidence: ReadonlyMap<Stage, ReadonlyArray<Evidence>>
 }
 
 const zeroScores = (): Record<Stage, number> => ({ exploration: 0, decision: 0, preparation: 0, transition: 0, integration: 0 })
@@ -47,8 +50,9 @@ export const readStage = ({ tokens, matches, scopes }: Reading, kind: TextKind):
   }
   if (cueWeight === 0) {
     const confidence = tokens.words === 0 ? 0 : NO_CUE_CONFIDENCE
-    return { value: DEFAULT_STAGE[kind], confidence, scores: zeroScores(), evidence: [] }
+    return { value: DEFAULT_STAGE[kind], confidence, scores: zeroScores(), evidence: [], cues: raw, cueEvidence: evidence }
   }
+  const cues = { ...raw }
   const priors = KIND_PRIORS[kind]
   for (const stage of STAGES) raw[stage] += priors[stage] ?? 0
   let total = 0
@@ -57,5 +61,5 @@ export const readStage = ({ tokens, matches, scopes }: Reading, kind: TextKind):
   for (const stage of STAGES) scores[stage] = round3(raw[stage] / total)
   const value = strongestStage(raw, kind)
   const confidence = round3((raw[value] / total) * (1 - Math.exp(-cueWeight / CERTAINTY_SCALE)))
-  return { value, confidence, scores, evidence: boundEvidence(evidence.get(value)!) }
+  return { value, confidence, scores, evidence: boundEvidence(evidence.get(value)!), cues, cueEvidence: evidence }
 }

@@ -4,8 +4,8 @@
  * empty label counts as right: 0/0 precision or recall is 1), a per-theme breakdown and the
  * stage confusion matrix. Runs `analyze` itself, so the command and the tests score alike.
  */
-import { analyze } from "../analyze.js"
-import { type Stage, STAGES, type Theme, THEMES } from "../schema.js"
+import { analyze, type AnalyzerInput } from "../analyze.js"
+import { type Analysis, type Stage, STAGES, type Theme, THEMES } from "../schema.js"
 import type { CorpusLine } from "./read.js"
 
 export interface PrecisionRecall {
@@ -64,7 +64,8 @@ const compareSets = (expected: ReadonlySet<string>, actual: ReadonlySet<string>,
 
 const list = (items: Iterable<string>) => [...items].sort().join(", ") || "(none)"
 
-export const evaluate = (corpus: ReadonlyArray<CorpusLine>): EvaluationReport => {
+/** `analyzeText`: the analyzer scored, `analyze` unless told (e.g. `analyzeWith(input, undefined)`: the rules alone). */
+export const evaluate = (corpus: ReadonlyArray<CorpusLine>, analyzeText: (input: AnalyzerInput) => Analysis = analyze): EvaluationReport => {
   let language = 0
   let sentiment = 0
   let stage = 0
@@ -78,7 +79,7 @@ export const evaluate = (corpus: ReadonlyArray<CorpusLine>): EvaluationReport =>
   const misses: Array<Miss> = []
   for (const line of corpus) {
     const { expected, id } = line.text
-    const analysis = analyze({ text: line.text.text, kind: line.text.kind })
+    const analysis = analyzeText({ text: line.text.text, kind: line.text.kind })
     const miss = (field: Miss["field"], want: string, got: string) => misses.push({ id, line: line.line, field, expected: want, actual: got })
     if (analysis.language.value === expected.language) language++
     else miss("language", expected.language, analysis.language.value)
