@@ -22,7 +22,6 @@
 // TEST_DATABASE_URL (admin URL, on 127.0.0.1), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
 import os from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
 import { generateApiKey } from "../src/services/keys/format.js";
 import { installCleanupHandlers, registerCleanup, runBenchMain } from "./lib/cleanup.js";
 import { addCpu, cpuSnapshot, cpuSpent, type CpuSpent } from "./lib/cpu.js";
@@ -36,6 +35,7 @@ import { type Column, formatTable, round } from "./lib/report.js";
 import { runSegment, summarizeSegments, type RawSegment, type SegmentSettings, type SegmentTarget } from "./lib/segmented-load.js";
 import { createTempDir, describeServerFailure, type ServerProcess, spawnServer, waitForReady } from "./lib/server.js";
 import { setUpReferenceLedger } from "./reference/e2e-ledger.js";
+import { dropRedisKeys } from "./lib/redis-keys.js";
 
 const NAME = "e2e";
 const CONNECTIONS = 32;
@@ -79,22 +79,6 @@ const COLUMNS: ReadonlyArray<Column<Row>> = [
 ];
 
 const perOp = (micros: number | undefined, ops: number): string => (micros === undefined || ops === 0 ? "-" : (micros / ops).toFixed(0));
-
-/** Deletes every Redis key under `prefix` (the Hub's rate-limit and cache state of this run). */
-const dropRedisKeys = async (url: string, prefix: string): Promise<void> => {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-};
 
 const main = async (): Promise<number> => {
   const adminUrl = adminUrlFromEnv();

@@ -29,13 +29,16 @@ export const UNREACHED_LIMITS_ENV: Readonly<Record<string, string>> = {
 
 /**
  * The secrets production mode (DATABASE_URL set) requires but a bench never reads back: a user-token
- * secret and the GDPR salt and master key, drawn per run. The bootstrap admin key is each bench's own.
+ * secret and the GDPR salt and master key, drawn once per run, so every Hub a bench starts shares
+ * them (instances with different master keys could not open each other's data keys). The bootstrap
+ * admin key is each bench's own.
  */
-export const throwawaySecretsEnv = (): Readonly<Record<string, string>> => ({
+const RUN_SECRETS: Readonly<Record<string, string>> = {
   JWT_SECRET: `bench-only-${randomBytes(24).toString("hex")}`,
   GDPR_ANONYMIZATION_SALT: randomBytes(24).toString("hex"),
   GDPR_MASTER_KEY: randomBytes(32).toString("hex"),
-});
+};
+export const throwawaySecretsEnv = (): Readonly<Record<string, string>> => RUN_SECRETS;
 
 /** A bench Hub's log level: warnings and errors only, so no access logs are written during a load. */
 export const BENCH_HUB_LOG_LEVEL = "warn";

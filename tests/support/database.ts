@@ -47,7 +47,8 @@ export interface TestDatabaseOptions {
   readonly logger?: Logger.Logger<unknown, unknown>
 }
 
-const withClient = async <A>(url: string, f: (client: Pg.Client) => Promise<A>): Promise<A> => {
+/** A plain `pg` client on `url` for `f`, closed afterwards. */
+export const withClient = async <A>(url: string, f: (client: Pg.Client) => Promise<A>): Promise<A> => {
   const client = new Pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
   client.on("error", () => {})
   await client.connect()

@@ -14,8 +14,12 @@ import * as Runners from "@effect/cluster/Runners"
 import * as RunnerStorage from "@effect/cluster/RunnerStorage"
 import * as Sharding from "@effect/cluster/Sharding"
 import * as ShardingConfig from "@effect/cluster/ShardingConfig"
+import * as SqlMessageStorage from "@effect/cluster/SqlMessageStorage"
+import * as SqlRunnerStorage from "@effect/cluster/SqlRunnerStorage"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
-import { Effect, Layer, Option } from "effect"
+import type { SocketServerError } from "@effect/platform/SocketServer"
+import { SqlClient } from "@effect/sql/SqlClient"
+import { type ConfigError, Effect, Layer, Option } from "effect"
 import { HubConfig } from "../../config.js"
 import { Database } from "../database/Database.js"
 import { builtOnRealTime } from "./real-time.js"
@@ -46,6 +50,41 @@ export const ClusterSingleProcess = builtOnRealTime(
   Layer.unwrapEffect(Effect.map(HubConfig, (settings) => ClusterInMemory(shardingOptions(settings))))
 )
 
+/** The session advisory lock under which a process creates the cluster's tables. */
+const STORAGE_LOCK = "luna.cluster.storage"
+
+/**
+ * The cluster's SQL storage (runners, shard locks, messages), built one process at a time. Each
+ * storage creates its tables when it starts (`CREATE TABLE IF NOT EXISTS`, outside the Hub's
+ * migrations); Postgres does not serialise two of those for one table, and the loser fails on a
+ * catalog unique index (`duplicate key value violates unique constraint "pg_type_typname_nsp_index"`):
+ * of several Hubs started together on a fresh database, one could stop at start with that line.
+ * Under a session advisory lock (on a connection of its own, released once built) the next process
+ * finds the tables made.
+ */
+const sqlStorageOneAtATime = (shardingConfig: Partial<ShardingConfig.ShardingConfig["Type"]>) => {
+  // As NodeClusterSocket's own "sql" storage: a storage that cannot start is a defect.
+  const storage = Layer.merge(Layer.orDie(SqlRunnerStorage.layer), SqlMessageStorage.layer).pipe(
+    Layer.provide(ShardingConfig.layerFromEnv(shardingConfig))
+  )
+  return Layer.scopedContext(
+    Effect.gen(function* () {
+      const built = yield* Effect.scope
+      const sql = yield* SqlClient
+      return yield* Effect.scoped(
+        Effect.gen(function* () {
+          const connection = yield* Effect.orDie(sql.reserve)
+          yield* Effect.orDie(connection.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", [STORAGE_LOCK], undefined))
+          yield* Effect.addFinalizer(() =>
+            connection.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [STORAGE_LOCK], undefined).pipe(Effect.ignore)
+          )
+          return yield* Layer.buildWithScope(storage, built)
+        })
+      )
+    })
+  )
+}
+
 /**
  * The runtime's loops (shard locks, health, passivation) always run on real time, even in a test
  * whose clock is simulated: a service that needs the caller's time reads it itself.
@@ -60,9 +99,9 @@ export const ClusterLive = Layer.unwrapEffect(
     yield* Effect.logInfo("Joining the cluster as a runner").pipe(
       Effect.annotateLogs({ logger: "cluster", runner: `${address.host}:${address.port}` })
     )
-    return NodeClusterSocket.layer({
-      storage: "sql",
-      shardingConfig: { ...options, runnerAddress: Option.some(address) }
-    })
+    const shardingConfig = { ...options, runnerAddress: Option.some(address) }
+    const runner: Layer.Layer<Sharding.Sharding | Runners.Runners | MessageStorage.MessageStorage, SocketServerError | ConfigError.ConfigError, SqlClient> =
+      NodeClusterSocket.layer({ storage: "byo", shardingConfig }).pipe(Layer.provideMerge(sqlStorageOneAtATime(shardingConfig)))
+    return runner
   })
 ).pipe(builtOnRealTime)

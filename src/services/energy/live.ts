@@ -6,7 +6,7 @@
 import { AlreadyProcessingMessage, MailboxFull, PersistenceError } from "@effect/cluster/ClusterError"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Singleton from "@effect/cluster/Singleton"
-import { Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
+import { Cause, Clock, DateTime, Duration, Effect, FiberRef, Layer } from "effect"
 import { HubConfig } from "../../config.js"
 import { makeIdentifierHasher } from "../auth/identifier-hash.js"
 import { Cache, userTag } from "../cache/Cache.js"
@@ -49,6 +49,20 @@ const unavailable = (reason: string) => new ServiceUnavailable({ dependency: "en
 const isClusterFailure = (error: unknown): error is MailboxFull | AlreadyProcessingMessage | PersistenceError =>
   error instanceof MailboxFull || error instanceof AlreadyProcessingMessage || error instanceof PersistenceError
 
+/**
+ * The actor was interrupted under the call: its runner released the shard (the shard lock storage
+ * failed, or the shard moved to another runner) while the command ran. The command may or may not
+ * have committed, and the caller is still waiting: a 503 tells it to retry with the same key (the
+ * retry answers the original if it committed). Without this the interruption reached the door as
+ * the caller's own, which HTTP answered 499 (as if the client had gone away) to a client still
+ * waiting. (The caller's own interruption is not caught here: Effect skips recovery on an
+ * interrupted fiber.)
+ */
+const actorInterrupted = <E>(cause: Cause.Cause<E>): Effect.Effect<never, E | ServiceUnavailable> =>
+  Cause.isInterruptedOnly(cause)
+    ? Effect.fail(unavailable("account actor interrupted (its shard moved); retry"))
+    : Effect.failCause(cause)
+
 type Delivered<A, E> = Effect.Effect<A, Exclude<E, MailboxFull | AlreadyProcessingMessage | PersistenceError> | ServiceUnavailable>
 
 /**
@@ -61,6 +75,7 @@ const makeDelivery = (callersOnRealTime: boolean) =>
   <A, E>(self: Effect.Effect<A, E>): Delivered<A, E> => {
     const bounded = Effect.catchIf(self, isClusterFailure, (failure) =>
       Effect.fail(unavailable(`account actor unreachable (${(failure as { readonly _tag: string })._tag})`))).pipe(
+        Effect.catchAllCause(actorInterrupted),
         Effect.timeoutFail({ duration: ACCOUNT_CALL_TIMEOUT, onTimeout: () => unavailable("account actor did not answer in time") })
       ) as Delivered<A, E>
     return callersOnRealTime ? bounded : onRealTime(bounded)
