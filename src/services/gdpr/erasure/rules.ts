@@ -137,6 +137,9 @@ export const ERASURE_RULES: Readonly<Record<string, ErasureRule>> = {
   api_key_rotation_schedules: { action: "none", why: "service credential schedules" },
   event_consumers: { action: "none", why: "consumer checkpoints" },
   hub_instances: { action: "none", why: "Hub processes" },
+  monitoring_alerts: { action: "none", why: "alerts about the Hub (rule, severity, figures), never about a user" },
+  monitoring_instance_signals: { action: "none", why: "each Hub process's request and dependency figures" },
+  monitoring_alert_evaluations: { action: "none", why: "when the alert rules last ran" },
   luna_migrations: { action: "none", why: "the schema version" }
 }
 
