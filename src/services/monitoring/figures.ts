@@ -81,13 +81,12 @@ export const makeFigures = (startMs?: number) =>
 
     const counters = Effect.sync((): CounterFigures => {
       const pairs = Metric.unsafeSnapshot()
-      const hits = counterTotal(pairs, "phoenix_cache_hits")
-      const misses = counterTotal(pairs, "phoenix_cache_misses")
+      const { cacheHits: hits, cacheMisses: misses, rateLimitBlocked } = readTotals(pairs)
       return {
         cache: { hits, misses, hitRatePct: percentOf(hits, hits + misses), redisLatencyMs: gaugeMax(pairs, "phoenix_redis_latency_ms") },
         rateLimit: {
           totalRequests: counterTotal(pairs, "phoenix_rate_limiter_checks"),
-          blocked: counterTotal(pairs, "phoenix_rate_limiter_refusals"),
+          blocked: rateLimitBlocked,
           failedOpen: counterTotal(pairs, "phoenix_rate_limiter_failed_open")
         }
       }
